@@ -1,0 +1,21 @@
+"""Test settings: SQLite in memory by default; RIANRU_TEST_DATABASE_URL selects another database."""
+
+import environ
+
+from config.database import database_from_url
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR
+
+_env = environ.Env()
+DATABASES = {
+    "default": database_from_url(
+        _env.str("RIANRU_TEST_DATABASE_URL", default="sqlite:///:memory:"), base_dir=BASE_DIR
+    )
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
