@@ -1,0 +1,34 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rianru.core.errors import ApplicationError
+from rianru.demo.services import DEFAULT_SEED, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) the demo cities: Khon Kaen and Yala. Replaces their previous demo rows."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--city", help="load only this city (slug), e.g. khon-kaen")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)"
+        )
+        parser.add_argument(
+            "--today", type=dt.date.fromisoformat, help="date the sessions are counted from (YYYY-MM-DD)"
+        )
+        parser.add_argument("--data-dir", help="folder with the demo data (default: RIANRU_DEMO_DIR)")
+
+    def handle(self, *args, **options):
+        try:
+            results = demo_load(
+                city_slug=options["city"],
+                today=options["today"],
+                seed=options["seed"],
+                data_dir=options["data_dir"],
+            )
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from None
+        for result in results:
+            figures = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+            self.stdout.write(self.style.SUCCESS(f"{result.city}: {figures}"))
