@@ -2,6 +2,7 @@ import shutil
 
 import pytest
 from django.db.models import F
+from django.utils import translation
 
 from rianru.core.errors import ValidationFailed
 from rianru.frameworks.models import KflcItem, ReferenceDataset, SdgGoal, SdgTarget
@@ -58,7 +59,7 @@ def test_a_changed_file_is_reloaded_and_removed_rows_disappear(db, tmp_path):
 def test_a_missing_reference_file_is_a_clear_error_and_changes_nothing(db, tmp_path):
     shutil.copytree(DATA_DIR, tmp_path / "data")
     (tmp_path / "data" / "kflc.csv").unlink()
-    with pytest.raises(ValidationFailed, match="kflc.csv is missing"):
+    with translation.override("en"), pytest.raises(ValidationFailed, match="kflc.csv is missing"):
         reference_load(data_dir=tmp_path / "data")
     assert SdgGoal.objects.count() == 0
     assert ReferenceDataset.objects.count() == 0
