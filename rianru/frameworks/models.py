@@ -78,7 +78,8 @@ class KflcItem(BilingualMixin, models.Model):
     sdg_goals = models.ManyToManyField(
         SdgGoal, verbose_name=_("SDG goals"), blank=True, related_name="kflc_items"
     )
-    suggested_measurement = models.TextField(_("suggested measurement"), blank=True)
+    suggested_measurement_th = models.TextField(_("suggested measurement (Thai)"), blank=True)
+    suggested_measurement_en = models.TextField(_("suggested measurement (English)"), blank=True)
 
     class Meta:
         verbose_name = _("KFLC item")
@@ -91,6 +92,10 @@ class KflcItem(BilingualMixin, models.Model):
     @property
     def title(self) -> str:
         return self.localized("title")
+
+    @property
+    def suggested_measurement(self) -> str:
+        return self.localized("suggested_measurement")
 
 
 class ReferenceDataset(models.Model):
