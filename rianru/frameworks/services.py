@@ -107,8 +107,8 @@ def _load_kflc(rows: list[dict]) -> None:
                 "title_th": row.get("title_th") or row["title_en"],
                 "confidence": row.get("confidence", ""),
                 "sdg_links": row.get("sdg_links", ""),
-                "suggested_measurement": row.get("suggested_measurement_en")
-                or row.get("suggested_measurement", ""),
+                "suggested_measurement_en": row.get("suggested_measurement_en", ""),
+                "suggested_measurement_th": row.get("suggested_measurement_th", ""),
             },
         )
         item.sdg_goals.set([goals[n] for n in sorted(_goal_numbers(row.get("sdg_links", ""))) if n in goals])
