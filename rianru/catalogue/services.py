@@ -11,12 +11,21 @@ from rianru.frameworks.models import KflcItem, SdgGoal, SdgTarget
 from rianru.network.models import City
 from rianru.network.services import ensure_same_city
 
+STEP_FREE_ACCESS = frozenset(
+    {LearningSpace.Access.WHEELCHAIR, LearningSpace.Access.RAMP, LearningSpace.Access.LIFT}
+)
+
+
+def space_is_accessible(accessibility: Iterable[str] | None) -> bool:
+    """A space has step-free access when its accessibility list names a wheelchair route, ramp or lift."""
+    return bool(STEP_FREE_ACCESS.intersection(accessibility or ()))
+
 
 @transaction.atomic
 def space_create(*, actor, city: City, **fields) -> LearningSpace:
     space = LearningSpace(city=city, **fields)
     ensure_same_city(city, space.owner, space.zone, space.community)
-    space.is_accessible = bool({"wheelchair", "ramp", "lift"} & set(space.accessibility or []))
+    space.is_accessible = space_is_accessible(space.accessibility)
     space.full_clean()
     space.save()
     audit(actor=actor, action="space_create", target=space, city_slug=city.slug)

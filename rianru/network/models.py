@@ -4,6 +4,8 @@ Every row below City belongs to one city (`city` field); selectors scope by it s
 one instance never see each other's data.
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -357,3 +359,44 @@ class ContributedResource(BilingualMixin, CityOwned):
     @property
     def unit(self) -> str:
         return self.localized("unit")
+
+
+class CityMembership(TimeStampedModel):
+    """Who may manage a city's rows in the admin: city staff, or the administrator of one partner.
+
+    A staff user who is not a superuser sees and edits only the rows of the cities they belong to.
+    """
+
+    class Role(models.TextChoices):
+        CITY_STAFF = "city_staff", _("City staff")
+        PARTNER_ADMIN = "partner_admin", _("Partner administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="city_memberships",
+    )  # fmt: skip
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITY_STAFF)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="memberships", help_text=_("Only for partner administrators."),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("city membership")
+        verbose_name_plural = _("city memberships")
+        ordering = ["city", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "city"], name="city_membership_unique_user_city"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.city} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.role == self.Role.PARTNER_ADMIN and not self.partner_id:
+            raise ValidationError({"partner": _("A partner administrator needs a partner.")})
+        if self.partner_id and self.city_id and self.partner.city_id != self.city_id:
+            raise ValidationError({"partner": _("The partner must be a partner of the same city.")})

@@ -1,0 +1,57 @@
+"""Helpers for the admin tests: open a model's admin pages in Thai and English and check what they show."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.text import capfirst
+
+from rianru.network.models import CityMembership
+
+# Words of Django's own admin that every page shows (breadcrumb "Home"), in each language.
+HOME = {"th": "หน้าหลัก", "en": "Home"}
+
+
+def admin_url(name: str, *args, language: str) -> str:
+    with translation.override(language):
+        return reverse(f"admin:{name}", args=args)
+
+
+def model_url(model, view: str, *args, language: str) -> str:
+    return admin_url(f"{model._meta.app_label}_{model._meta.model_name}_{view}", *args, language=language)
+
+
+def assert_admin_page(response, model, language: str) -> None:
+    """A 200 page in the asked language, under Rianru's header, naming the model in that language."""
+    assert response.status_code == 200, response.content[:500]
+    html = response.content.decode()
+    assert f'lang="{language}"' in html
+    assert HOME[language] in html
+    with translation.override(language):
+        assert escape(translation.gettext("Rianru administration")) in html
+        assert escape(capfirst(str(model._meta.verbose_name_plural))) in html
+    assert "Django administration" not in html
+    assert "การจัดการ Django" not in html
+
+
+def assert_admin_pages_open(client, model, obj, *, can_add: bool = True) -> None:
+    """The changelist, the add page (or its refusal for read-only models) and obj's change page."""
+    for language in ("th", "en"):
+        assert_admin_page(client.get(model_url(model, "changelist", language=language)), model, language)
+        add = client.get(model_url(model, "add", language=language))
+        if can_add:
+            assert_admin_page(add, model, language)
+        else:
+            assert add.status_code == 403
+        change = client.get(model_url(model, "change", obj.pk, language=language))
+        assert_admin_page(change, model, language)
+
+
+def city_staff(*, username: str, cities, apps=("network", "catalogue")):
+    """A staff user (not a superuser) with every permission of the given apps, member of the given cities."""
+    user = get_user_model().objects.create_user(username=username, password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
+    for city in cities:
+        CityMembership.objects.create(user=user, city=city, role=CityMembership.Role.CITY_STAFF)
+    return user
