@@ -2,4 +2,5 @@ from django.conf import settings
 
 
 def site(request):
-    return {"RIANRU_DEFAULT_CITY": settings.RIANRU_DEFAULT_CITY}
+    """`city` is the city of the page (set by `rianru.network.http.city_page`), or None."""
+    return {"RIANRU_DEFAULT_CITY": settings.RIANRU_DEFAULT_CITY, "city": getattr(request, "city", None)}
