@@ -1,6 +1,22 @@
+"""Top-level routes. Thai at /…, English at /en/… (`i18n_patterns`, Thai unprefixed as the default).
+
+Fixed paths (admin, and later api/xapi) come before the city pages, whose paths all start with the
+city slug; `rianru.network.http.RESERVED_CITY_SLUGS` keeps a city from shadowing them.
+"""
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
+from rianru.network import urls as network_urls
+from rianru.web import views as web_views
+
+# The partner page composes network and catalogue data, so its view lives in web (which may read both);
+# it keeps the `network:partner_detail` name that Partner.get_absolute_url reverses.
+network_patterns = [
+    *network_urls.urlpatterns,
+    path("<city:city>/partners/<slug:slug>/", web_views.partner_detail, name="partner_detail"),
+]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -8,5 +24,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("rianru.web.urls")),
+    path("", include("rianru.catalogue.urls")),
+    path("", include((network_patterns, network_urls.app_name))),
+    path("", include("rianru.monitoring.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "rianru.web.views.page_not_found"
+handler500 = "rianru.web.views.server_error"

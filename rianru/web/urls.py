@@ -1,2 +1,10 @@
+from django.urls import path
+
+import rianru.network.http  # noqa: F401  (registers the <city:…> converter)
+from rianru.web import views
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<city:city>/", views.city_home, name="city_home"),
+]

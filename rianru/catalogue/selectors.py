@@ -1,0 +1,275 @@
+"""Reads of the catalogue. Every selector takes the city (or a row of it): data never crosses cities.
+
+*Live* is defined once, here (`live_q`): a published opportunity that either has an upcoming session
+(not cancelled and not yet ended) or is an online resource without any session (always available).
+The home page, the SDG pages and the city overview all count live opportunities through it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import translation
+
+from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Session
+from rianru.frameworks.models import SdgGoal, SdgTarget
+from rianru.network.models import City, Partner
+from rianru.network.selectors import for_city, sorted_by_name
+
+
+def upcoming_session_q(now: dt.datetime, prefix: str = "") -> Q:
+    """A session that is not cancelled and has not ended yet."""
+    return Q(**{f"{prefix}is_cancelled": False, f"{prefix}ends_at__gte": now})
+
+
+def live_q(now: dt.datetime) -> Q:
+    """The one definition of a live opportunity (see the module docstring)."""
+    upcoming = Session.objects.filter(upcoming_session_q(now), opportunity=OuterRef("pk"))
+    any_session = Session.objects.filter(opportunity=OuterRef("pk"))
+    return Q(status=Opportunity.Status.PUBLISHED) & (
+        Q(Exists(upcoming)) | (Q(kind=Opportunity.Kind.ONLINE_RESOURCE) & ~Q(Exists(any_session)))
+    )
+
+
+def live_opportunities(*, city: City, now: dt.datetime) -> QuerySet[Opportunity]:
+    return for_city(Opportunity.objects, city).filter(live_q(now))
+
+
+def _title_order() -> str:
+    return "title_en" if (translation.get_language() or "th")[:2] == "en" else "title_th"
+
+
+def _with_next_session(queryset: QuerySet[Opportunity], now: dt.datetime) -> QuerySet[Opportunity]:
+    next_start = (
+        Session.objects.filter(upcoming_session_q(now), opportunity=OuterRef("pk"))
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return queryset.annotate(next_session_at=Subquery(next_start))
+
+
+def _card_related(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """What an opportunity card shows, in a fixed number of queries."""
+    return queryset.select_related("city", "provider", "provider__city").prefetch_related(
+        Prefetch("life_stages", queryset=LifeStage.objects.order_by("position"))
+    )
+
+
+def _ordered_by_next_session(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    return queryset.order_by(F("next_session_at").asc(nulls_last=True), _title_order(), "pk")
+
+
+@dataclass(frozen=True)
+class OpportunityFilters:
+    """Shape-checked filter values (the page's form cleans them); None/False means "any"."""
+
+    life_stage: str | None = None
+    sdg: int | None = None
+    sector: str | None = None
+    free: bool = False
+    mode: str | None = None
+    zone: int | None = None
+
+
+def opportunity_search(
+    *, city: City, now: dt.datetime, filters: OpportunityFilters | None = None
+) -> QuerySet[Opportunity]:
+    """Published opportunities of the city, soonest next session first, those without one last."""
+    filters = filters or OpportunityFilters()
+    opportunities = for_city(Opportunity.objects, city).filter(status=Opportunity.Status.PUBLISHED)
+    if filters.life_stage:
+        opportunities = opportunities.filter(life_stages__code=filters.life_stage)
+    if filters.sdg:
+        opportunities = opportunities.filter(sdg_goals__number=filters.sdg)
+    if filters.sector:
+        opportunities = opportunities.filter(provider__sector=filters.sector)
+    if filters.free:
+        opportunities = opportunities.filter(is_free=True)
+    if filters.mode:
+        opportunities = opportunities.filter(mode=filters.mode)
+    if filters.zone:
+        in_zone = Session.objects.filter(
+            opportunity=OuterRef("pk"), is_cancelled=False, space__zone__number=filters.zone
+        )
+        opportunities = opportunities.filter(Exists(in_zone))
+    return _ordered_by_next_session(_card_related(_with_next_session(opportunities, now)))
+
+
+def opportunity_get(*, city: City, slug: str, now: dt.datetime) -> Opportunity | None:
+    """One opportunity with everything its page shows; drafts are not public."""
+    sessions = (
+        Session.objects.filter(city=city)
+        .select_related("space", "space__city", "space__zone")
+        .order_by("starts_at", "pk")
+    )
+    return (
+        for_city(Opportunity.objects, city)
+        .exclude(status=Opportunity.Status.DRAFT)
+        .filter(slug=slug)
+        .select_related("city", "provider", "provider__city")
+        .prefetch_related(
+            Prefetch("life_stages", queryset=LifeStage.objects.order_by("position")),
+            "topics",
+            Prefetch("sdg_goals", queryset=SdgGoal.objects.order_by("number")),
+            Prefetch(
+                "sdg_targets", queryset=SdgTarget.objects.select_related("goal").order_by("goal", "position")
+            ),
+            "kflc_features",
+            Prefetch("sessions", queryset=sessions),
+        )
+        .first()
+    )
+
+
+def sessions_split(sessions, now: dt.datetime) -> tuple[list[Session], list[Session]]:
+    """(upcoming soonest first, past most recent first); cancelled upcoming sessions stay upcoming."""
+    sessions = list(sessions)
+    upcoming = [s for s in sessions if s.ends_at >= now]
+    past = [s for s in reversed(sessions) if s.ends_at < now]
+    return upcoming, past
+
+
+def registration_status(session: Session, now: dt.datetime) -> str:
+    """ "cancelled", "open", "not_yet" (opens later) or "closed", following Session.registration_is_open."""
+    if session.is_cancelled:
+        return "cancelled"
+    if session.registration_is_open(now):
+        return "open"
+    if session.registration_opens_at and now < session.registration_opens_at:
+        return "not_yet"
+    return "closed"
+
+
+def sessions_between(
+    *, city: City, start: dt.datetime, end: dt.datetime, limit: int | None = None
+) -> QuerySet[Session]:
+    """Sessions of published opportunities starting in [start, end), soonest first."""
+    sessions = (
+        for_city(Session.objects, city)
+        .filter(
+            is_cancelled=False,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            opportunity__status=Opportunity.Status.PUBLISHED,
+        )
+        .select_related("opportunity", "opportunity__city", "opportunity__provider", "space", "space__city")
+        .order_by("starts_at", "pk")
+    )
+    return sessions[:limit] if limit else sessions
+
+
+@dataclass(frozen=True)
+class SpaceFilters:
+    kind: str | None = None
+    zone: int | None = None
+    accessible: bool = False
+
+
+def _spaces(city: City) -> QuerySet[LearningSpace]:
+    return for_city(LearningSpace.objects, city).select_related(
+        "city", "owner", "owner__city", "zone", "community"
+    )
+
+
+def space_search(*, city: City, filters: SpaceFilters | None = None) -> list[LearningSpace]:
+    """The city's learning spaces in the reading order of the active language (Thai-aware)."""
+    filters = filters or SpaceFilters()
+    spaces = _spaces(city)
+    if filters.kind:
+        spaces = spaces.filter(kind=filters.kind)
+    if filters.zone:
+        spaces = spaces.filter(zone__number=filters.zone)
+    if filters.accessible:
+        spaces = spaces.filter(is_accessible=True)
+    return sorted_by_name(spaces)
+
+
+def space_get(*, city: City, slug: str) -> LearningSpace | None:
+    return _spaces(city).filter(slug=slug).first()
+
+
+def space_upcoming_sessions(*, space: LearningSpace, now: dt.datetime) -> QuerySet[Session]:
+    return (
+        for_city(Session.objects, space.city)
+        .filter(upcoming_session_q(now), space=space, opportunity__status=Opportunity.Status.PUBLISHED)
+        .select_related("opportunity", "opportunity__city")
+        .order_by("starts_at", "pk")
+    )
+
+
+def partner_opportunities(*, partner: Partner, now: dt.datetime) -> QuerySet[Opportunity]:
+    opportunities = for_city(Opportunity.objects, partner.city).filter(
+        provider=partner, status=Opportunity.Status.PUBLISHED
+    )
+    return _ordered_by_next_session(_card_related(_with_next_session(opportunities, now)))
+
+
+def partner_spaces(*, partner: Partner) -> list[LearningSpace]:
+    return sorted_by_name(_spaces(partner.city).filter(owner=partner))
+
+
+def life_stage_list() -> QuerySet[LifeStage]:
+    return LifeStage.objects.order_by("position")
+
+
+def sdg_goal_list() -> QuerySet[SdgGoal]:
+    return SdgGoal.objects.order_by("number")
+
+
+def live_counts_by_sdg(*, city: City, now: dt.datetime) -> dict[int, int]:
+    """{goal number: live opportunities linked to it}; goals without any are absent."""
+    live = live_opportunities(city=city, now=now).values("pk")
+    rows = (
+        Opportunity.sdg_goals.through.objects.filter(opportunity_id__in=live)
+        .values("sdggoal_id")
+        .annotate(n=Count("opportunity_id", distinct=True))
+    )
+    return {row["sdggoal_id"]: row["n"] for row in rows}
+
+
+def live_counts_by_sdg_target(*, city: City, now: dt.datetime, goal: int) -> dict[str, int]:
+    live = live_opportunities(city=city, now=now).values("pk")
+    rows = (
+        Opportunity.sdg_targets.through.objects.filter(opportunity_id__in=live, sdgtarget__goal_id=goal)
+        .values("sdgtarget_id")
+        .annotate(n=Count("opportunity_id", distinct=True))
+    )
+    return {row["sdgtarget_id"]: row["n"] for row in rows}
+
+
+def live_counts_by_life_stage(*, city: City, now: dt.datetime) -> dict[str, int]:
+    live = live_opportunities(city=city, now=now).values("pk")
+    rows = (
+        Opportunity.life_stages.through.objects.filter(opportunity_id__in=live)
+        .values("lifestage_id")
+        .annotate(n=Count("opportunity_id", distinct=True))
+    )
+    return {row["lifestage_id"]: row["n"] for row in rows}
+
+
+def live_counts_by_zone(*, city: City, now: dt.datetime) -> dict[int, int]:
+    """{zone number: live opportunities with an upcoming session in a space of that zone}."""
+    rows = (
+        for_city(Session.objects, city)
+        .filter(upcoming_session_q(now), opportunity__in=live_opportunities(city=city, now=now).values("pk"))
+        .exclude(space__zone__isnull=True)
+        .values("space__zone__number")
+        .annotate(n=Count("opportunity_id", distinct=True))
+    )
+    return {row["space__zone__number"]: row["n"] for row in rows}
+
+
+def space_counts_by_zone(*, city: City) -> dict[int | None, int]:
+    """{zone number (None for spaces without a zone): learning spaces}."""
+    rows = for_city(LearningSpace.objects, city).values("zone__number").annotate(n=Count("pk"))
+    return {row["zone__number"]: row["n"] for row in rows}
+
+
+def live_opportunities_for_sdg(*, city: City, now: dt.datetime, number: int) -> QuerySet[Opportunity]:
+    opportunities = live_opportunities(city=city, now=now).filter(sdg_goals__number=number)
+    return _ordered_by_next_session(_card_related(_with_next_session(opportunities, now)))
+
+
+def provider_ids_for_sdg(*, city: City, now: dt.datetime, number: int) -> QuerySet:
+    """Ids of partners offering a live opportunity linked to the goal."""
+    return live_opportunities(city=city, now=now).filter(sdg_goals__number=number).values("provider_id")
