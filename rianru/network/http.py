@@ -6,14 +6,13 @@ slug into the City (or a 404) before the view runs.
 """
 
 from functools import wraps
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import Http404
 from django.urls import register_converter
 from django.utils import timezone
 
 from rianru.network.errors import CityNotFound
-from rianru.network.selectors import city_get
+from rianru.network.selectors import city_get, city_time_zone
 
 RESERVED_CITY_SLUGS = frozenset({"admin", "api", "en", "i18n", "media", "static", "th", "xapi"})
 
@@ -48,11 +47,7 @@ def city_page(view):
             request.city = city_get(slug=city)
         except CityNotFound as error:
             raise Http404(error.message) from error
-        try:
-            zone = ZoneInfo(request.city.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = timezone.get_default_timezone()
-        with timezone.override(zone):
+        with timezone.override(city_time_zone(request.city)):
             return view(request, *args, **kwargs)
 
     return wrapper

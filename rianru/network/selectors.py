@@ -1,6 +1,10 @@
 """Reads of the partner network. Every selector takes the city: data never crosses cities."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from rianru.network.errors import CityNotFound
 from rianru.network.models import (
@@ -50,6 +54,14 @@ def city_get(*, slug: str) -> City:
     if city is None:
         raise CityNotFound(slug)
     return city
+
+
+def city_time_zone(city: City) -> dt.tzinfo:
+    """The city's time zone (the site's default if the stored name is unknown)."""
+    try:
+        return ZoneInfo(city.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
 
 
 def city_list() -> QuerySet[City]:
