@@ -17,9 +17,9 @@ from rianru.network.models import City, Partner
 from rianru.network.selectors import for_city, sorted_by_name
 
 
-def upcoming_session_q(now: dt.datetime, prefix: str = "") -> Q:
+def upcoming_session_q(now: dt.datetime) -> Q:
     """A session that is not cancelled and has not ended yet."""
-    return Q(**{f"{prefix}is_cancelled": False, f"{prefix}ends_at__gte": now})
+    return Q(is_cancelled=False, ends_at__gte=now)
 
 
 def live_q(now: dt.datetime) -> Q:
@@ -95,7 +95,7 @@ def opportunity_search(
     return _ordered_by_next_session(_card_related(_with_next_session(opportunities, now)))
 
 
-def opportunity_get(*, city: City, slug: str, now: dt.datetime) -> Opportunity | None:
+def opportunity_get(*, city: City, slug: str) -> Opportunity | None:
     """One opportunity with everything its page shows; drafts are not public."""
     sessions = (
         Session.objects.filter(city=city)
@@ -130,7 +130,7 @@ def sessions_split(sessions, now: dt.datetime) -> tuple[list[Session], list[Sess
 
 
 def registration_status(session: Session, now: dt.datetime) -> str:
-    """ "cancelled", "open", "not_yet" (opens later) or "closed", following Session.registration_is_open."""
+    """The registration state shown next to a session: cancelled, open, not_yet (opens later) or closed."""
     if session.is_cancelled:
         return "cancelled"
     if session.registration_is_open(now):
@@ -152,7 +152,7 @@ def sessions_between(
             starts_at__lt=end,
             opportunity__status=Opportunity.Status.PUBLISHED,
         )
-        .select_related("opportunity", "opportunity__city", "opportunity__provider", "space", "space__city")
+        .select_related("opportunity", "opportunity__city", "space", "space__city")
         .order_by("starts_at", "pk")
     )
     return sessions[:limit] if limit else sessions

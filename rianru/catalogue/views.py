@@ -49,7 +49,7 @@ def opportunity_list(request):
 @city_page
 def opportunity_detail(request, slug: str):
     now = timezone.now()
-    opportunity = selectors.opportunity_get(city=request.city, slug=slug, now=now)
+    opportunity = selectors.opportunity_get(city=request.city, slug=slug)
     if opportunity is None:
         raise Http404(slug)
     upcoming, past = selectors.sessions_split(opportunity.sessions.all(), now)
