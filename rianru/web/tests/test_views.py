@@ -387,6 +387,10 @@ def test_every_page_in_both_languages(client, one_of_everything, language):
         assert page.select_one("html").get("lang") == language, name
         assert len(page.select("h1")) == 1, name
         assert page.select_one("nav.site-nav a[aria-current=page]"), name
+        ids = [node.get("id") for node in page.select("[id]")]
+        assert len(ids) == len(set(ids)), name
+        labelled = {label.get("for") for label in page.select("label[for]")}
+        assert all(c.get("id") in labelled for c in page.select("select, input")), name
         other = page.select_one("#language-switch a")
         assert client.get(other.get("href")).status_code == 200, name
 
