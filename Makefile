@@ -7,7 +7,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup demo test test-sqlite test-postgres lint format messages check clean
+.PHONY: help run setup demo test test-sqlite test-postgres lint format messages check clean openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -16,8 +16,7 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	@test -n "$(PYTHON)" || (echo "Python 3.11 is required (python3.11 not found)"; exit 1)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
-		|| $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
@@ -66,3 +65,7 @@ check: $(BIN)/.installed ## Rianru's own checks: settings, database, migrations,
 
 clean: ## remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) staticfiles data/*.sqlite3*
+
+openapi: $(BIN)/.installed ## write the OpenAPI schema of the JSON API to docs/openapi.json
+	$(BIN)/python -c "import django, json; django.setup(); from config.api import api; \
+	print(json.dumps(api.get_openapi_schema(), indent=2, ensure_ascii=False, sort_keys=True))" > docs/openapi.json
