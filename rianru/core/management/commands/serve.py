@@ -1,0 +1,128 @@
+"""`rianru serve`: the production-like server (gunicorn, gthread workers, static files through whitenoise).
+
+`--dev` runs Django's runserver instead, with the autoreloader and DEBUG on unless DJANGO_DEBUG is set.
+"""
+
+import os
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+# gthread workers: on the 2-core machines a city starts with, 2 processes of 4 threads each.
+DEFAULT_THREADS = 4
+
+
+def default_workers() -> int:
+    return max(2, min(os.cpu_count() or 2, 8))
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+class Command(BaseCommand):
+    help = "Serve Rianru with gunicorn (gthread workers, access log to stdout); --dev uses runserver."
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="worker processes (default: one per core, 2 to 8)"
+        )
+        parser.add_argument(
+            "--threads", type=int, default=DEFAULT_THREADS, help="threads per worker (default %(default)s)"
+        )
+        parser.add_argument("--dev", action="store_true", help="Django's runserver with autoreload")
+
+    def handle(self, *args, host, port, workers, threads, dev, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        if dev:
+            return self.serve_dev(host, port)
+        if (workers is not None and workers < 1) or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+        self.check(display_num_errors=False)
+        self.ensure_static_files()
+        self.warn_unapplied_migrations()
+        return self.serve(bind_address(host, port), workers or default_workers(), threads)
+
+    def serve_dev(self, host: str, port: int) -> None:
+        # The autoreloader restarts this same command in a child process: it reads DJANGO_DEBUG afresh.
+        os.environ.setdefault("DJANGO_DEBUG", "true")
+        call_command("runserver", bind_address(host, port))
+
+    def ensure_static_files(self) -> None:
+        """Whitenoise serves STATIC_ROOT: collect it first if this is the first run."""
+        if not isinstance(staticfiles_storage, ManifestFilesMixin):
+            return
+        if staticfiles_storage.exists(staticfiles_storage.manifest_name):
+            return
+        self.stdout.write(f"Collecting static files into {settings.STATIC_ROOT} (first run) ...")
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        except (OSError, ValueError) as exc:
+            raise CommandError(
+                f"Static files could not be collected into {settings.STATIC_ROOT}: {exc}. "
+                "Set RIANRU_STATIC_ROOT to a writable folder or run `rianru collectstatic --noinput` as a "
+                "user who may write there."
+            ) from None
+
+    def warn_unapplied_migrations(self) -> None:
+        from django.db.migrations.executor import MigrationExecutor
+
+        try:
+            executor = MigrationExecutor(connections["default"])
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except Exception as exc:  # the server may still start; `rianru check` gives the details
+            self.stderr.write(f"Warning: could not read the database ({exc}). Run `rianru check`.")
+            return
+        finally:
+            connections.close_all()  # never share a connection with the forked workers
+        if plan:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Warning: {len(plan)} database migrations are not applied: run `rianru migrate`."
+                )
+            )
+
+    def serve(self, bind: str, workers: int, threads: int) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        options = {
+            "bind": [bind],
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "accesslog": "-",
+            "errorlog": "-",
+            "timeout": 60,
+            "graceful_timeout": 20,
+            "keepalive": 5,
+            "max_requests": 2000,
+            "max_requests_jitter": 200,
+            "preload_app": True,
+            "proc_name": "rianru",
+            # Several servers (tests, staging next to production) must not fight over one control socket.
+            "control_socket_disable": True,
+        }
+
+        class Server(BaseApplication):
+            def load_config(self):
+                for key, value in options.items():
+                    if key in self.cfg.settings:
+                        self.cfg.set(key, value)
+
+            def load(self):
+                from config.wsgi import application
+
+                return application
+
+        self.stdout.write(
+            f"Rianru on http://{bind}/ (gunicorn, {workers} workers x {threads} threads); Ctrl-C stops it."
+        )
+        self.stdout.flush()
+        Server().run()
