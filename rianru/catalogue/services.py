@@ -9,7 +9,7 @@ from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Sessi
 from rianru.core.models import audit
 from rianru.frameworks.models import KflcItem, SdgGoal, SdgTarget
 from rianru.network.models import City
-from rianru.network.services import ensure_same_city
+from rianru.network.services import RESOLVED_RELATIONS, ensure_same_city
 
 STEP_FREE_ACCESS = frozenset(
     {LearningSpace.Access.WHEELCHAIR, LearningSpace.Access.RAMP, LearningSpace.Access.LIFT}
@@ -26,7 +26,7 @@ def space_create(*, actor, city: City, **fields) -> LearningSpace:
     space = LearningSpace(city=city, **fields)
     ensure_same_city(city, space.owner, space.zone, space.community)
     space.is_accessible = space_is_accessible(space.accessibility)
-    space.full_clean()
+    space.full_clean(exclude=RESOLVED_RELATIONS)
     space.save()
     audit(actor=actor, action="space_create", target=space, city_slug=city.slug)
     return space
@@ -46,7 +46,7 @@ def opportunity_create(
 ) -> Opportunity:
     opportunity = Opportunity(city=city, **fields)
     ensure_same_city(city, opportunity.provider)
-    opportunity.full_clean()
+    opportunity.full_clean(exclude=RESOLVED_RELATIONS)
     opportunity.save()
     opportunity.life_stages.set(LifeStage.objects.filter(code__in=list(life_stages)))
     opportunity.topics.set(Topic.objects.filter(slug__in=list(topics)))
@@ -78,7 +78,8 @@ def session_create(
         space=space,
         **fields,
     )
-    session.full_clean()
+    # Session.clean() checks the same rules as its check constraints, without a query per constraint.
+    session.full_clean(exclude=RESOLVED_RELATIONS, validate_constraints=False)
     session.save()
     audit(actor=actor, action="session_create", target=session, city_slug=opportunity.city.slug)
     return session

@@ -12,6 +12,11 @@ from rianru.network.errors import CrossCityReference
 from rianru.network.models import City, Mou, MouSignatory, Partner
 
 
+# Relations the caller passes as rows it has already read (and ensure_same_city checked): validating them
+# again would cost one query each.
+RESOLVED_RELATIONS = ["city", "provider", "owner", "zone", "community", "opportunity", "space"]
+
+
 def ensure_same_city(city: City, *rows) -> None:
     for row in rows:
         if row is not None and row.city_id != city.pk:
@@ -24,7 +29,7 @@ def ensure_same_city(city: City, *rows) -> None:
 def partner_create(*, actor, city: City, **fields) -> Partner:
     partner = Partner(city=city, **fields)
     ensure_same_city(city, partner.zone)
-    partner.full_clean()
+    partner.full_clean(exclude=RESOLVED_RELATIONS)
     partner.save()
     audit(actor=actor, action="partner_create", target=partner, city_slug=city.slug)
     return partner
