@@ -1,9 +1,12 @@
 """The admin for cities, the network and the reference data: pages in Thai and English, and city scoping."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from rianru.core.models import AuditEvent
 from rianru.frameworks.models import KflcItem, ReferenceDataset, SdgGoal, SdgTarget
@@ -136,6 +139,7 @@ def test_city_staff_cannot_open_another_citys_rows(yala_client, two_cities):
         assert other.status_code in (302, 404)
         city = yala_client.get(model_url(City, "change", two_cities["khon-kaen"].pk, language=language))
         assert city.status_code in (302, 404)
+    assert yala_client.get(model_url(City, "add", language="en")).status_code == 403
 
 
 def _partner_form(city, slug):
@@ -214,3 +218,17 @@ def test_membership_of_a_partner_administrator_needs_a_partner_of_that_city(admi
     data["partner"] = two_cities["yala_partner"].pk
     assert admin_client.post(url, data).status_code == 302
     assert CityMembership.objects.get(user=user).partner == two_cities["yala_partner"]
+
+
+def test_partner_logo_is_uploaded_and_previewed(admin_client, two_cities):
+    partner = two_cities["yala_partner"]
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(image, "PNG")
+    logo = SimpleUploadedFile("yru.png", image.getvalue(), content_type="image/png")
+    form = {**_partner_form(partner.city, partner.slug), "logo": logo}
+    response = admin_client.post(model_url(Partner, "change", partner.pk, language="en"), form)
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.logo.name.startswith("partners/logos/yru")
+    html = admin_client.get(model_url(Partner, "change", partner.pk, language="en")).content.decode()
+    assert f'<img src="{partner.logo.url}"' in html
