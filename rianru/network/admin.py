@@ -59,17 +59,16 @@ class CityScopedMixin:
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def scope_choices(self, request, field):
         if field is not None and hasattr(field, "queryset"):
             field.queryset = self.scope(request, field.queryset)
         return field
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self.scope_choices(request, super().formfield_for_foreignkey(db_field, request, **kwargs))
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = self.scope(request, field.queryset)
-        return field
+        return self.scope_choices(request, super().formfield_for_manytomany(db_field, request, **kwargs))
 
     def ensure_city_managed(self, request, city_id) -> None:
         city_ids = self.managed_city_ids(request)
