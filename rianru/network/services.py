@@ -13,8 +13,8 @@ from rianru.network.models import City, Mou, MouSignatory, Partner
 
 
 # Relations the caller passes as rows it has already read (and ensure_same_city checked): validating them
-# again would cost one query each.
-RESOLVED_RELATIONS = ["city", "provider", "owner", "zone", "community", "opportunity", "space"]
+# again would cost one query each. `city` stays validated: the per-city unique constraints need it.
+RESOLVED_RELATIONS = ["provider", "owner", "zone", "community", "opportunity", "space"]
 
 
 def ensure_same_city(city: City, *rows) -> None:
