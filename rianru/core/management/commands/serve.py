@@ -6,10 +6,11 @@
 import os
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+
+from rianru.core.health import first_line, pending_migrations, static_files_collected
 
 # gthread workers: on the 2-core machines a city starts with, 2 processes of 4 threads each.
 DEFAULT_THREADS = 4
@@ -57,9 +58,7 @@ class Command(BaseCommand):
 
     def ensure_static_files(self) -> None:
         """Whitenoise serves STATIC_ROOT: collect it first if this is the first run."""
-        if not isinstance(staticfiles_storage, ManifestFilesMixin):
-            return
-        if staticfiles_storage.exists(staticfiles_storage.manifest_name):
+        if static_files_collected() is not False:
             return
         self.stdout.write(f"Collecting static files into {settings.STATIC_ROOT} (first run) ...")
         try:
@@ -72,13 +71,12 @@ class Command(BaseCommand):
             ) from None
 
     def warn_unapplied_migrations(self) -> None:
-        from django.db.migrations.executor import MigrationExecutor
-
         try:
-            executor = MigrationExecutor(connections["default"])
-            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            plan = pending_migrations()
         except Exception as exc:  # the server may still start; `rianru check` gives the details
-            self.stderr.write(f"Warning: could not read the database ({exc}). Run `rianru check`.")
+            self.stderr.write(
+                f"Warning: could not read the database ({first_line(exc)}). Run `rianru check`."
+            )
             return
         finally:
             connections.close_all()  # never share a connection with the forked workers

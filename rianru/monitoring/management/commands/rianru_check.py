@@ -4,28 +4,12 @@ Each check prints one line; any failure makes the command exit non-zero with wha
 """
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.management.base import BaseCommand, CommandError, SystemCheckError, no_translations
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.migrations.executor import MigrationExecutor
 
+from rianru.core.health import describe_database, first_line, pending_migrations, static_files_collected
 from rianru.frameworks.selectors import reference_state
 from rianru.network.selectors import city_list
-
-
-def describe_database(alias: str = DEFAULT_DB_ALIAS) -> str:
-    """Engine and location of a database, without its password."""
-    db = settings.DATABASES[alias]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"SQLite {db['NAME']}"
-    host = db.get("HOST") or "localhost"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"PostgreSQL {db.get('NAME')} on {host}{port} as {db.get('USER') or '(default user)'}"
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class Command(BaseCommand):
@@ -58,10 +42,9 @@ class Command(BaseCommand):
         except SystemCheckError as exc:
             self.report("system checks", False, str(exc).strip())
 
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        plan = pending_migrations(database)
         if plan:
-            first = plan[0][0]
+            first = plan[0]
             self.report(
                 "migrations",
                 False,
@@ -107,15 +90,15 @@ class Command(BaseCommand):
         self.report("cities", True, f"{len(cities)}: {names}")
 
     def check_static_files(self) -> None:
-        if isinstance(staticfiles_storage, ManifestFilesMixin):
-            if staticfiles_storage.exists(staticfiles_storage.manifest_name):
-                self.report("static files", True, f"collected in {settings.STATIC_ROOT}")
-            else:
-                self.note(
-                    "static files",
-                    f"not collected in {settings.STATIC_ROOT}; `rianru serve` collects them, "
-                    "or run `rianru collectstatic --noinput`",
-                )
+        collected = static_files_collected()
+        if collected:
+            self.report("static files", True, f"collected in {settings.STATIC_ROOT}")
+        elif collected is False:
+            self.note(
+                "static files",
+                f"not collected in {settings.STATIC_ROOT}; `rianru serve` collects them, "
+                "or run `rianru collectstatic --noinput`",
+            )
 
     def report(self, name: str, ok: bool, detail: str) -> None:
         if ok:
