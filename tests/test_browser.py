@@ -1,0 +1,150 @@
+"""Headless Chromium against a real `rianru serve` (gunicorn) on a migrated SQLite demo database.
+
+Screenshots go to $RIANRU_SCREENSHOT_DIR when set (docs/screenshots is refreshed that way), else to a temp dir.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-21"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    root = tmp_path_factory.mktemp("server")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"sqlite:///{root}/rianru.sqlite3",
+        "RIANRU_STATIC_ROOT": str(root / "static"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    rianru = str(BIN / "rianru")
+    for command in (
+        ["migrate", "--noinput"],
+        ["demo", "load", "--today", TODAY],
+        ["collectstatic", "--noinput", "--verbosity", "0"],
+    ):
+        subprocess.run([rianru, *command], env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    log = (root / "server.log").open("w")
+    process = subprocess.Popen(
+        [rianru, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/en/", timeout=2):  # noqa: S310 - loopback test server
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"rianru serve did not start:\n{(root / 'server.log').read_text()}")
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    external = []
+    page.on(
+        "request",
+        lambda request: external.append(request.url)
+        if not request.url.startswith(("http://127.0.0.1", "data:"))
+        else None,
+    )
+    yield page
+    context.close()
+    assert external == [], f"pages must not load anything from outside the app: {external}"
+
+
+def _shot(page, name):
+    folder = Path(os.environ.get("RIANRU_SCREENSHOT_DIR") or (Path("/tmp") / "rianru-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "lang", "heading", "partners_word"),
+    [("", "th", "ขอนแก่น", "ภาคี"), ("/en", "en", "Khon Kaen", "partner")],
+)
+def test_home_page_shows_the_city_in_each_language(server, page, prefix, lang, heading, partners_word):
+    response = page.goto(f"{server}{prefix}/khon-kaen/")
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == lang
+    assert heading in page.locator("h1").inner_text()
+    assert partners_word in page.locator("main").inner_text().lower()
+    assert "62" in page.locator("main").inner_text()
+    # The Thai web font is served by the app itself and actually used.
+    assert page.evaluate("document.fonts.check('16px Sarabun', 'ขอนแก่น')")
+    _shot(page, f"home-{lang}")
+
+
+@pytest.mark.parametrize(("prefix", "lang", "era_year"), [("", "th", "25"), ("/en", "en", "20")])
+def test_an_opportunity_page_in_each_language(server, page, prefix, lang, era_year):
+    page.goto(f"{server}{prefix}/khon-kaen/opportunities/")
+    first = page.locator("#results .cards a[href*='/opportunities/']").first
+    title = first.inner_text().strip()
+    first.click()
+    page.wait_for_load_state()
+    assert "/opportunities/" in page.url
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").inner_text().strip() in title or title in page.locator("h1").inner_text()
+    text = page.locator("main").inner_text()
+    # Thai shows Buddhist-era years (25xx), English Gregorian ones (20xx).
+    assert f" {era_year}" in text
+    _shot(page, f"opportunity-{lang}")
+
+
+def test_the_language_switch_leads_to_the_same_page_in_english(server, page):
+    page.goto(f"{server}/khon-kaen/partners/")
+    page.locator("a[hreflang='en'], a[lang='en']").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/en/khon-kaen/partners/")
+    assert page.locator("html").get_attribute("lang") == "en"
