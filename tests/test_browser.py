@@ -18,7 +18,6 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BIN = Path(sys.executable).parent
-TODAY = "2026-11-21"
 
 
 def _free_port() -> int:
@@ -42,7 +41,7 @@ def server(tmp_path_factory):
     rianru = str(BIN / "rianru")
     for command in (
         ["migrate", "--noinput"],
-        ["demo", "load", "--today", TODAY],
+        ["demo", "load"],
         ["collectstatic", "--noinput", "--verbosity", "0"],
     ):
         subprocess.run([rianru, *command], env=env, check=True, capture_output=True, timeout=300)

@@ -430,7 +430,8 @@ class _CityLoader:
             return 0
         count = self.rng.randint(*spec.get("count", [1, 1]))
         weekdays = spec.get("weekdays") or list(range(7))
-        day = self.today + dt.timedelta(days=self.rng.randint(0, 110))
+        # More first sessions soon than later: the demo always has a busy week ahead.
+        day = self.today + dt.timedelta(days=int(self.rng.triangular(0, 120, 0)))
         capacity = self.rng.randint(*spec.get("capacity", [20, 30]))
         start_hour = self.rng.choice(spec.get("start_hours") or [9])
         duration = dt.timedelta(hours=float(spec.get("duration_hours", 3)))
