@@ -7,6 +7,7 @@ lists, the rows they may open, the choices in every drop-down and the city a row
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
@@ -43,6 +44,9 @@ def _city_lookup(model) -> str | None:
 
 class CityScopedMixin:
     """Limit a ModelAdmin or an inline, and the choices of its relations, to the user's cities."""
+
+    # A web address typed without a scheme is taken as https:// (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def managed_city_ids(self, request) -> set[int] | None:
         if not hasattr(request, "_rianru_city_ids"):

@@ -232,3 +232,11 @@ def test_partner_logo_is_uploaded_and_previewed(admin_client, two_cities):
     assert partner.logo.name.startswith("partners/logos/yru")
     html = admin_client.get(model_url(Partner, "change", partner.pk, language="en")).content.decode()
     assert f'<img src="{partner.logo.url}"' in html
+
+
+def test_a_web_address_without_scheme_is_taken_as_https(admin_client, two_cities):
+    partner = two_cities["yala_partner"]
+    form = {**_partner_form(partner.city, partner.slug), "website": "www.yru.ac.th"}
+    assert admin_client.post(model_url(Partner, "change", partner.pk, language="en"), form).status_code == 302
+    partner.refresh_from_db()
+    assert partner.website == "https://www.yru.ac.th"
