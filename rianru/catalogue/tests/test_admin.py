@@ -13,7 +13,13 @@ from rianru.catalogue.tests.factories import (
     TopicFactory,
 )
 from rianru.network.services import partner_create
-from rianru.network.tests.adminpages import admin_url, assert_admin_pages_open, city_staff, model_url
+from rianru.network.tests.adminpages import (
+    admin_url,
+    assert_admin_pages_open,
+    changelist_queries,
+    city_staff,
+    model_url,
+)
 from rianru.network.tests.factories import CityFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +212,16 @@ def test_price_sets_is_free(admin_client, khon_kaen):
     assert admin_client.post(model_url(Opportunity, "add", language="en"), data).status_code == 302
     opportunity = Opportunity.objects.get()
     assert (opportunity.price_thb, opportunity.is_free) == (Decimal("350"), False)
+
+
+@pytest.mark.parametrize("model", [Opportunity, Session, LearningSpace], ids=lambda m: m.__name__)
+def test_changelists_run_the_same_queries_for_few_or_many_rows(yala_client, yala, model):
+    def add_rows(n):
+        for _ in range(n):
+            space = LearningSpaceFactory(city=yala)
+            SessionFactory(opportunity=OpportunityFactory(city=yala, provider=space.owner), space=space)
+
+    add_rows(2)
+    few = changelist_queries(yala_client, model)
+    add_rows(8)
+    assert changelist_queries(yala_client, model) == few

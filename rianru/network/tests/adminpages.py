@@ -61,3 +61,13 @@ def city_staff(*, username: str, cities, apps=("network", "catalogue")):
     for city in cities:
         CityMembership.objects.create(user=user, city=city, role=CityMembership.Role.CITY_STAFF)
     return user
+
+
+def changelist_queries(client, model, *, language: str = "en") -> int:
+    """How many queries the changelist of a model runs (to compare before and after adding rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(model_url(model, "changelist", language=language)).status_code == 200
+    return len(queries)

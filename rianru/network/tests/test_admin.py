@@ -21,8 +21,21 @@ from rianru.network.models import (
     Sector,
     Zone,
 )
-from rianru.network.tests.adminpages import admin_url, assert_admin_pages_open, city_staff, model_url
-from rianru.network.tests.factories import CityFactory, CommunityFactory, PartnerContactFactory, ZoneFactory
+from rianru.network.tests.adminpages import (
+    admin_url,
+    assert_admin_pages_open,
+    changelist_queries,
+    city_staff,
+    model_url,
+)
+from rianru.network.tests.factories import (
+    CityFactory,
+    CommunityFactory,
+    MouFactory,
+    PartnerContactFactory,
+    PartnerFactory,
+    ZoneFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +253,26 @@ def test_a_web_address_without_scheme_is_taken_as_https(admin_client, two_cities
     assert admin_client.post(model_url(Partner, "change", partner.pk, language="en"), form).status_code == 302
     partner.refresh_from_db()
     assert partner.website == "https://www.yru.ac.th"
+
+
+@pytest.mark.parametrize("model", [Partner, Mou, Commitment, ContributedResource], ids=lambda m: m.__name__)
+def test_changelists_run_the_same_queries_for_few_or_many_rows(yala_client, two_cities, model):
+    yala = two_cities["yala"]
+
+    def add_rows(n):
+        for _ in range(n):
+            partner = PartnerFactory(city=yala, zone=ZoneFactory(city=yala))
+            mou = MouFactory(city=yala)
+            services.mou_sign(actor=None, mou=mou, partners=[partner])
+            commitment = Commitment.objects.create(
+                city=yala, partner=partner, mou=mou, title_th="พันธกิจ", title_en="Commitment"
+            )
+            ContributedResource.objects.create(
+                city=yala, partner=partner, commitment=commitment, kind="staff",
+                description_th="วิทยากร", description_en="Trainers",
+            )  # fmt: skip
+
+    add_rows(2)
+    few = changelist_queries(yala_client, model)
+    add_rows(8)
+    assert changelist_queries(yala_client, model) == few
