@@ -39,6 +39,6 @@ class Command(BaseCommand):
         width = max(len(name) for name in names) - len(prefix)
         for name in names:
             command = load_command_class(commands[name], name)
-            summary = (command.help or "").strip().splitlines()[0] if command.help else ""
+            summary = command.help.strip().splitlines()[0] if command.help.strip() else ""
             self.stdout.write(f"  rianru {group} {name[len(prefix) :]:<{width}}  {summary}")
         self.stdout.write(f"\nrianru help {group} COMMAND shows a command's options.")
