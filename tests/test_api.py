@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cities(reference_data):
-    khon_kaen, yala = CityFactory(slug="khon-kaen", name_en="Khon Kaen"), CityFactory(slug="yala", name_en="Yala")
+    khon_kaen, yala = (
+        CityFactory(slug="khon-kaen", name_en="Khon Kaen"),
+        CityFactory(slug="yala", name_en="Yala"),
+    )
     kku = PartnerFactory(city=khon_kaen, slug="khon-kaen-university", sector=Sector.EDUCATION)
     free = OpportunityFactory(city=khon_kaen, provider=kku, slug="free-yoga", price_thb=0)
     free.life_stages.set(["older_people"])
@@ -44,7 +47,9 @@ def test_opportunities_filter_and_stay_in_their_city(client, cities):
     assert body["count"] == 2
     assert {o["slug"] for o in body["items"]} == {"free-yoga", "barista"}
     assert body["items"][0]["slug"] == "barista"  # soonest next session first
-    free = client.get("/api/v1/cities/khon-kaen/opportunities/?free=true&life_stage=older_people&sdg=3").json()
+    free = client.get(
+        "/api/v1/cities/khon-kaen/opportunities/?free=true&life_stage=older_people&sdg=3"
+    ).json()
     assert [o["slug"] for o in free["items"]] == ["free-yoga"]
     assert free["items"][0]["life_stages"] == ["older_people"]
     assert client.get("/api/v1/cities/khon-kaen/opportunities/yala-only/").status_code == 404

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -94,9 +95,11 @@ def page(browser):
     external = []
     page.on(
         "request",
-        lambda request: external.append(request.url)
-        if not request.url.startswith(("http://127.0.0.1", "data:"))
-        else None,
+        lambda request: (
+            external.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:"))
+            else None
+        ),
     )
     yield page
     context.close()
@@ -104,7 +107,9 @@ def page(browser):
 
 
 def _shot(page, name):
-    folder = Path(os.environ.get("RIANRU_SCREENSHOT_DIR") or (Path("/tmp") / "rianru-screenshots"))
+    folder = Path(
+        os.environ.get("RIANRU_SCREENSHOT_DIR") or (Path(tempfile.gettempdir()) / "rianru-screenshots")
+    )
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 

@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from config.database import database_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = Path(environ.Env().str("RIANRU_DATA_DIR", default=str(BASE_DIR / "data")))
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"))
+DATA_DIR = Path(env.str("RIANRU_DATA_DIR", default=str(BASE_DIR / "data")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="rianru-insecure-development-key-change-me-in-production")
@@ -122,6 +122,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
-

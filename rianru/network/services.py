@@ -11,7 +11,6 @@ from rianru.frameworks.models import SdgGoal
 from rianru.network.errors import CrossCityReference
 from rianru.network.models import City, Mou, MouSignatory, Partner
 
-
 # Relations the caller passes as rows it has already read (and ensure_same_city checked): validating them
 # again would cost one query each. `city` stays validated: the per-city unique constraints need it.
 RESOLVED_RELATIONS = ["provider", "owner", "zone", "community", "opportunity", "space"]

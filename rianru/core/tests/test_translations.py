@@ -16,7 +16,9 @@ def _catalog():
 
 
 def test_every_message_has_a_thai_translation():
-    missing = [m.id for m in _catalog() if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    missing = [
+        m.id for m in _catalog() if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
+    ]
     assert missing == []
 
 
