@@ -43,10 +43,10 @@ test: $(BIN)/.installed-dev lint ## ruff, then the suite on SQLite (and PostgreS
 	else echo "RIANRU_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run"; fi
 
 test-sqlite: $(BIN)/.installed-dev
-	RIANRU_TEST_DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test RIANRU_TEST_DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-postgres: $(BIN)/.installed-dev
-	RIANRU_TEST_DATABASE_URL=$$RIANRU_TEST_POSTGRES_URL $(BIN)/pytest -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test RIANRU_TEST_DATABASE_URL=$$RIANRU_TEST_POSTGRES_URL $(BIN)/pytest -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed-dev ## ruff lint and format check
 	$(BIN)/ruff check .
