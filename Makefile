@@ -57,7 +57,7 @@ format: $(BIN)/.installed-dev ## apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 messages: $(BIN)/.installed-dev ## extract and compile the Thai and English translation catalogues
-	$(BIN)/rianru makemessages -l th -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(BIN)/rianru makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/rianru compilemessages --ignore=.venv
 
 check: $(BIN)/.installed ## Rianru's own checks: settings, database, migrations, reference data
