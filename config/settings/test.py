@@ -9,7 +9,7 @@ from config.settings.base import BASE_DIR
 _env = environ.Env()
 DATABASES = {
     "default": database_from_url(
-        _env.str("RIANRU_TEST_DATABASE_URL", default="sqlite:///:memory:"), base_dir=BASE_DIR
+        _env.str("RIANRU_TEST_DATABASE_URL", default="") or "sqlite:///:memory:", base_dir=BASE_DIR
     )
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,8 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from rianru.catalogue.models import LearningSpace, Opportunity
 from rianru.catalogue.tests.factories import (
@@ -12,27 +11,15 @@ from rianru.catalogue.tests.factories import (
     SessionFactory,
     TopicFactory,
 )
-from rianru.core.tests.html import parse_response
+from rianru.core.tests.html import LANGUAGES, parse_response, url
 from rianru.network.models import Sector
 from rianru.network.tests.factories import CityFactory, PartnerFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = ["th", "en"]
-
-
-def url(name: str, language: str = "th", **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
-
 
 def card_titles(page) -> list[str]:
     return page.texts("#results .card h3 a")
-
-
-@pytest.fixture
-def city(reference_data):
-    return CityFactory(slug="khon-kaen", name_th="ขอนแก่น", name_en="Khon Kaen")
 
 
 # ---------------------------------------------------------------- opportunity list

@@ -11,6 +11,9 @@ descendant (space) and child (>) combinators, and groups separated by commas.
 import re
 from html.parser import HTMLParser
 
+from django.urls import reverse
+from django.utils import translation
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _TOKEN = re.compile(
     r"""\s*(?:(>)|([a-zA-Z][a-zA-Z0-9-]*|\*)?((?:[#.][-\w]+|\[[-\w]+(?:[\^$*]?=(?:"[^"]*"|'[^']*'|[^\]]*))?\])*))"""
@@ -171,3 +174,12 @@ def parse(html: str) -> Node:
 
 def parse_response(response) -> Node:
     return parse(response.content.decode(response.charset or "utf-8"))
+
+
+LANGUAGES = ["th", "en"]
+
+
+def url(name: str, language: str = "th", **kwargs) -> str:
+    """reverse() in a language: Thai paths are unprefixed, English ones start with /en/."""
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)

@@ -1,29 +1,16 @@
 import datetime as dt
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from rianru.catalogue.models import Opportunity
 from rianru.catalogue.tests.factories import LearningSpaceFactory, OpportunityFactory, SessionFactory
-from rianru.core.tests.html import parse_response
+from rianru.core.tests.html import LANGUAGES, parse_response, url
 from rianru.monitoring import selectors
 from rianru.network.models import Commitment, Sector
 from rianru.network.tests.factories import CityFactory, PartnerFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
-
-LANGUAGES = ["th", "en"]
-
-
-def url(name: str, language: str = "th", **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
-
-
-@pytest.fixture
-def city(reference_data):
-    return CityFactory(slug="khon-kaen", name_th="ขอนแก่น", name_en="Khon Kaen")
 
 
 @pytest.fixture

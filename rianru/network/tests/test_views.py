@@ -1,26 +1,12 @@
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
-from rianru.core.tests.html import parse_response
+from rianru.core.tests.html import LANGUAGES, parse_response, url
 from rianru.network.models import MouSignatory, Sector
 from rianru.network.selectors import mou_signatories_by_sector
 from rianru.network.services import mou_sign
 from rianru.network.tests.factories import CityFactory, MouFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
-
-LANGUAGES = ["th", "en"]
-
-
-def url(name: str, language: str = "th", **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
-
-
-@pytest.fixture
-def city(reference_data):
-    return CityFactory(slug="khon-kaen", name_th="ขอนแก่น", name_en="Khon Kaen")
 
 
 @pytest.fixture

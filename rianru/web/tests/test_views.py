@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from rianru.catalogue.tests.factories import LearningSpaceFactory, OpportunityFactory, SessionFactory
-from rianru.core.tests.html import parse, parse_response
+from rianru.core.tests.html import LANGUAGES, parse, parse_response, url
 from rianru.network.http import RESERVED_CITY_SLUGS
 from rianru.network.models import Commitment, ContributedResource, Sector
 from rianru.network.services import mou_sign
@@ -24,13 +24,7 @@ from rianru.web import views
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = ["th", "en"]
 BANGKOK = ZoneInfo("Asia/Bangkok")
-
-
-def url(name: str, language: str = "th", **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
 
 
 @pytest.fixture
