@@ -88,3 +88,9 @@ def test_the_committed_openapi_schema_matches_the_code(client):
     served = client.get("/api/v1/openapi.json").json()
     committed = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert served == committed, "the API changed: run `make openapi` and commit docs/openapi.json"
+
+
+def test_the_api_docs_page_loads_nothing_from_outside(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle" in page
+    assert "https://" not in page and "http://" not in page
