@@ -74,6 +74,15 @@ def ensure_known_group_command(argv: list[str]) -> None:
         fail(f"unknown command '{group} {sub}'. Type 'rianru help {group}' for the {group} commands.", 1)
 
 
+def cli_language(environ=os.environ) -> str:
+    """Messages of commands in the operator's language: Thai for a Thai locale (or RIANRU_LANGUAGE=th)."""
+    for variable in ("RIANRU_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:
+            return "th" if value.lower().startswith("th") else "en"
+    return "en"
+
+
 def run_django(argv: list[str]) -> None:
     """Run a management command; configuration and database errors become one clear line, not a traceback."""
     try:
@@ -82,6 +91,9 @@ def run_django(argv: list[str]) -> None:
         from django.core.management import execute_from_command_line
 
         django.setup()
+        from django.utils import translation
+
+        translation.activate(cli_language())
         ensure_known_group_command(argv)
         execute_from_command_line(argv)
     except ImproperlyConfigured as exc:

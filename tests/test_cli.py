@@ -17,8 +17,13 @@ RIANRU = str(Path(sys.executable).parent / "rianru")
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RIANRU_", "DJANGO_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RIANRU_", "DJANGO_", "DATABASE_URL", "LC_", "LANG"))
+    }
     env.update(
+        LANG="C.UTF-8",
         DJANGO_SETTINGS_MODULE="config.settings.base",
         DATABASE_URL=f"sqlite:///{tmp_path / 'rianru.sqlite3'}",
         RIANRU_STATIC_ROOT=str(tmp_path / "static"),
@@ -209,3 +214,19 @@ def test_serve_answers_pages_and_static_files_then_stops_cleanly(tmp_path, migra
     assert returncode == 0, output
     assert '"GET /en/admin/login/ HTTP/1.1" 200' in output  # the access log goes to stdout
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ({"LANG": "th_TH.UTF-8"}, "ไม่มีข้อมูลตัวอย่างของเมือง “atlantis”"),
+        ({"RIANRU_LANGUAGE": "th"}, "ไม่มีข้อมูลตัวอย่างของเมือง “atlantis”"),
+        ({}, "There is no demo data for the city “atlantis”"),
+    ],
+)
+def test_command_messages_follow_the_operators_language(migrated_db, tmp_path, language, expected):
+    shutil.copy(migrated_db, tmp_path / "rianru.sqlite3")
+    result = rianru("demo", "load", "--city", "atlantis", env=_env(tmp_path, **language), cwd=tmp_path)
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
