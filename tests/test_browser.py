@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BIN = Path(sys.executable).parent
+ADMIN_PASSWORD = "a-long-test-password-2567"
 
 
 def _free_port() -> int:
@@ -38,12 +39,14 @@ def server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{root}/rianru.sqlite3",
         "RIANRU_STATIC_ROOT": str(root / "static"),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
     }
     rianru = str(BIN / "rianru")
     for command in (
         ["migrate", "--noinput"],
         ["demo", "load"],
         ["collectstatic", "--noinput", "--verbosity", "0"],
+        ["createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.org"],
     ):
         subprocess.run([rianru, *command], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
@@ -65,6 +68,7 @@ def server(tmp_path_factory):
     yield base
     process.terminate()
     process.wait(timeout=20)
+    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +156,30 @@ def test_the_language_switch_leads_to_the_same_page_in_english(server, page):
     page.wait_for_load_state()
     assert page.url.endswith("/en/khon-kaen/partners/")
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_city_staff_manage_partners_in_the_thai_admin(server, page):
+    page.goto(f"{server}/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "th"
+    page.goto(f"{server}/admin/network/partner/?q=ขอนแก่น")
+    assert "องค์กรภาคี" in page.locator("h1").inner_text()
+    assert "มหาวิทยาลัยขอนแก่น" in page.locator("#result_list").inner_text()
+    assert page.evaluate("document.fonts.check('16px Sarabun', 'องค์กรภาคี')")
+    font = page.evaluate("getComputedStyle(document.querySelector('#result_list')).fontFamily")
+    assert font.startswith('"Sarabun"') or font.startswith("Sarabun")
+    _shot(page, "admin-th")
+
+
+def test_home_page_on_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH", is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{server}/khon-kaen/")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "no sideways scrolling on a phone"
+    assert phone.locator("nav a").first.is_visible()
+    _shot(phone, "home-th-phone")
+    context.close()

@@ -20,7 +20,6 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +36,7 @@ INSTALLED_APPS = [
     "rianru.monitoring",
     "rianru.demo",
     "rianru.web",
+    "django.contrib.admin",  # after rianru.web, whose admin/base_site.html gives the admin its Thai font
 ]
 
 MIDDLEWARE = [
