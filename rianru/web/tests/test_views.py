@@ -270,8 +270,12 @@ def test_layout_is_accessible_and_bilingual(client, city, language):
     assert page.select_one("script[src*='htmx-2']")
 
 
-def test_stylesheet_declares_the_bundled_sarabun_font():
-    css = Path(finders.find("web/rianru.css")).read_text(encoding="utf-8")
+def test_stylesheets_declare_the_bundled_sarabun_font():
+    for sheet in ("web/rianru.css", "web/admin.css"):
+        text = Path(finders.find(sheet)).read_text(encoding="utf-8")
+        assert "url(http" not in text and "@import" not in text
+        assert '"Sarabun"' in text
+    css = Path(finders.find("web/fonts.css")).read_text(encoding="utf-8")
     assert "url(http" not in css and "@import" not in css
     for subset in ("thai", "latin"):
         for weight in ("400", "700"):
