@@ -11,7 +11,7 @@ from rianru.catalogue.tests.factories import (
     SessionFactory,
     TopicFactory,
 )
-from rianru.core.tests.html import LANGUAGES, parse_response, url
+from rianru.core.tests.html import LANGUAGES, get_page, parse_response, url
 from rianru.network.models import Sector
 from rianru.network.tests.factories import CityFactory, PartnerFactory, ZoneFactory
 
@@ -35,11 +35,7 @@ def test_opportunity_list_shows_published_opportunities_as_cards(client, city, l
     SessionFactory(opportunity=shown, starts_at=timezone.now() + dt.timedelta(days=3))
     OpportunityFactory(city=city, title_en="A draft", title_th="ร่าง", status=Opportunity.Status.DRAFT)
 
-    response = client.get(url("catalogue:opportunity_list", language, city="khon-kaen"))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("catalogue:opportunity_list", language, city="khon-kaen"), language)
     assert len(page.select("h1")) == 1
     (card,) = page.select("#results .card")
     title = "ทอผ้าไหม" if language == "th" else "Silk weaving"
@@ -301,11 +297,7 @@ def full_opportunity(city):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_opportunity_detail_shows_everything(client, full_opportunity, language):
-    response = client.get(full_opportunity_url(language))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, full_opportunity_url(language), language)
     assert page.select_one("h1").text == ("ทอผ้าไหมมัดหมี่" if language == "th" else "Mudmee silk weaving")
     assert page.select("article .badge--demo")
     provider_link = page.select_one(
@@ -358,10 +350,12 @@ def test_draft_opportunity_is_not_found(client, city):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_unknown_opportunity_is_a_404_in_the_users_language(client, city, language):
-    response = client.get(url("catalogue:opportunity_detail", language, city="khon-kaen", slug="nope"))
-    assert response.status_code == 404
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(
+        client,
+        url("catalogue:opportunity_detail", language, city="khon-kaen", slug="nope"),
+        language,
+        status=404,
+    )
     # the layout keeps the city's navigation
     assert page.select("nav.site-nav a")
 
@@ -450,11 +444,9 @@ def test_space_detail_shows_everything(client, city, language):
         space=space,
     )
 
-    response = client.get(url("catalogue:space_detail", language, city="khon-kaen", slug="city-library"))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(
+        client, url("catalogue:space_detail", language, city="khon-kaen", slug="city-library"), language
+    )
     english = language == "en"
     assert page.select_one("h1").text == ("City library" if english else "ห้องสมุดเทศบาล")
     aside = page.select_one("aside").text

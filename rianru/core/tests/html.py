@@ -183,3 +183,12 @@ def url(name: str, language: str = "th", **kwargs) -> str:
     """reverse() in a language: Thai paths are unprefixed, English ones start with /en/."""
     with translation.override(language):
         return reverse(name, kwargs=kwargs)
+
+
+def get_page(client, path: str, language: str, status: int = 200) -> Node:
+    """GET a page, check its status and that it is in `language`, and parse it."""
+    response = client.get(path)
+    assert response.status_code == status
+    page = parse_response(response)
+    assert page.select_one("html").get("lang") == language
+    return page

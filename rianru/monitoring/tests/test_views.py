@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from rianru.catalogue.models import Opportunity
 from rianru.catalogue.tests.factories import LearningSpaceFactory, OpportunityFactory, SessionFactory
-from rianru.core.tests.html import LANGUAGES, parse_response, url
+from rianru.core.tests.html import LANGUAGES, get_page, parse_response, url
 from rianru.monitoring import selectors
 from rianru.network.models import Commitment, Sector
 from rianru.network.tests.factories import CityFactory, PartnerFactory, ZoneFactory
@@ -67,10 +67,7 @@ def test_sdg_index_counts_live_opportunities(city, offer):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_sdg_index_page(client, offer, language):
-    response = client.get(url("monitoring:sdg_index", language, city="khon-kaen"))
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("monitoring:sdg_index", language, city="khon-kaen"), language)
     tiles = page.select("a.sdg-tile")
     assert len(tiles) == 17
     tile_4 = tiles[3]
@@ -83,11 +80,7 @@ def test_sdg_index_page(client, offer, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_sdg_detail_shows_the_goal_its_targets_offer_and_partners(client, offer, language):
-    response = client.get(url("monitoring:sdg_detail", language, city="khon-kaen", number=4))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("monitoring:sdg_detail", language, city="khon-kaen", number=4), language)
     english = language == "en"
     assert ("Quality Education" if english else "การศึกษาที่มีคุณภาพ") in page.select_one("h1").text
     # the other language's name is shown too
@@ -143,11 +136,7 @@ def test_city_overview_selector(city, offer):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_city_overview_page(client, offer, language):
-    response = client.get(url("monitoring:city_overview", language, city="khon-kaen"))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("monitoring:city_overview", language, city="khon-kaen"), language)
     assert len(page.select("h1")) == 1
     assert "2" in page.select_one("#sdg-coverage").text and "17" in page.select_one("#sdg-coverage").text
     bars = page.select("section[aria-labelledby=stages-heading] .bar")

@@ -1,6 +1,6 @@
 import pytest
 
-from rianru.core.tests.html import LANGUAGES, parse_response, url
+from rianru.core.tests.html import LANGUAGES, get_page, parse_response, url
 from rianru.network.models import MouSignatory, Sector
 from rianru.network.selectors import mou_signatories_by_sector
 from rianru.network.services import mou_sign
@@ -28,11 +28,7 @@ def partners(city):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_partner_directory_lists_active_partners_with_counts_per_sector(client, partners, language):
-    response = client.get(url("network:partner_list", language, city="khon-kaen"))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("network:partner_list", language, city="khon-kaen"), language)
     names = page.texts("#results .card h3 a")
     if language == "th":  # Thai dictionary order: เทศบาล files under ท, before ม and อ
         assert names == ["เทศบาลนครขอนแก่น", "มหาวิทยาลัยขอนแก่น", "องค์การบริหารส่วนจังหวัดขอนแก่น"]
@@ -94,10 +90,7 @@ def mou(city, partners):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_mou_list(client, mou, language):
-    response = client.get(url("network:mou_list", language, city="khon-kaen"))
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("network:mou_list", language, city="khon-kaen"), language)
     (card,) = page.select(".card")
     assert card.select_one("a").get("href") == url(
         "network:mou_detail", language, city="khon-kaen", slug=mou.slug
@@ -117,11 +110,7 @@ def test_mou_list_query_count_is_constant(client, city, django_assert_num_querie
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_mou_detail_groups_signatories_by_sector(client, mou, language):
-    response = client.get(url("network:mou_detail", language, city="khon-kaen", slug=mou.slug))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("network:mou_detail", language, city="khon-kaen", slug=mou.slug), language)
     assert page.select_one("h1").text == (mou.title_th if language == "th" else mou.title_en)
     signed = page.select_one("dl time").text
     assert signed == ("วันอังคารที่ 17 กันยายน 2567" if language == "th" else "Tuesday 17 September 2024")

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from rianru.catalogue.tests.factories import LearningSpaceFactory, OpportunityFactory, SessionFactory
-from rianru.core.tests.html import LANGUAGES, parse, parse_response, url
+from rianru.core.tests.html import LANGUAGES, get_page, parse, parse_response, url
 from rianru.network.http import RESERVED_CITY_SLUGS
 from rianru.network.models import Commitment, ContributedResource, Sector
 from rianru.network.services import mou_sign
@@ -58,10 +58,7 @@ def test_root_redirects_to_the_default_city(client, city, settings):
 def test_root_lists_cities_when_the_default_city_is_missing(client, city, settings, language):
     settings.RIANRU_DEFAULT_CITY = "nowhere"
     CityFactory(slug="yala", name_th="ยะลา", name_en="Yala")
-    response = client.get(url("web:index", language))
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("web:index", language), language)
     names = page.texts(".card h2 a")
     assert set(names) == ({"ขอนแก่น", "ยะลา"} if language == "th" else {"Khon Kaen", "Yala"})
 
@@ -76,11 +73,7 @@ def test_city_home_shows_the_city_network_and_quick_links(client, city, language
     live.sdg_goals.set([4])
     SessionFactory(opportunity=live)
 
-    response = client.get(url("web:city_home", language, city="khon-kaen"))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("web:city_home", language, city="khon-kaen"), language)
     english = language == "en"
     assert ("Khon Kaen" if english else "ขอนแก่น") in page.select_one("h1").text
     facts = page.select_one(".city-intro dl").text
@@ -179,11 +172,7 @@ def partner(city):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_partner_page_composes_network_and_catalogue(client, partner, language):
-    response = client.get(url("network:partner_detail", language, city="khon-kaen", slug="kku"))
-
-    assert response.status_code == 200
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, url("network:partner_detail", language, city="khon-kaen", slug="kku"), language)
     english = language == "en"
     assert page.select_one("h1").text == ("Khon Kaen University" if english else "มหาวิทยาลัยขอนแก่น")
     assert ("A university." if english else "มหาวิทยาลัย") in page.text
@@ -296,11 +285,7 @@ def test_stylesheets_declare_the_bundled_sarabun_font():
 )
 def test_not_found_pages_are_in_the_users_language(client, city, language, path):
     prefix = "/en" if language == "en" else ""
-    response = client.get(prefix + path)
-
-    assert response.status_code == 404
-    page = parse_response(response)
-    assert page.select_one("html").get("lang") == language
+    page = get_page(client, prefix + path, language, status=404)
     assert len(page.select("h1")) == 1
     assert page.select("footer.site-footer")
     switch = page.select_one("#language-switch a")
