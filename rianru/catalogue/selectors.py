@@ -216,35 +216,30 @@ def sdg_goal_list() -> QuerySet[SdgGoal]:
     return SdgGoal.objects.order_by("number")
 
 
-def live_counts_by_sdg(*, city: City, now: dt.datetime) -> dict[int, int]:
-    """{goal number: live opportunities linked to it}; goals without any are absent."""
+def _live_counts_by(relation: str, *, city: City, now: dt.datetime, **filters) -> dict:
+    """{related row id: live opportunities linked to it} through one many-to-many relation."""
+    field = Opportunity._meta.get_field(relation)
+    through, target = field.remote_field.through, f"{field.m2m_reverse_field_name()}_id"
     live = live_opportunities(city=city, now=now).values("pk")
     rows = (
-        Opportunity.sdg_goals.through.objects.filter(opportunity_id__in=live)
-        .values("sdggoal_id")
+        through.objects.filter(opportunity_id__in=live, **filters)
+        .values(target)
         .annotate(n=Count("opportunity_id", distinct=True))
     )
-    return {row["sdggoal_id"]: row["n"] for row in rows}
+    return {row[target]: row["n"] for row in rows}
+
+
+def live_counts_by_sdg(*, city: City, now: dt.datetime) -> dict[int, int]:
+    """{goal number: live opportunities linked to it}; goals without any are absent."""
+    return _live_counts_by("sdg_goals", city=city, now=now)
 
 
 def live_counts_by_sdg_target(*, city: City, now: dt.datetime, goal: int) -> dict[str, int]:
-    live = live_opportunities(city=city, now=now).values("pk")
-    rows = (
-        Opportunity.sdg_targets.through.objects.filter(opportunity_id__in=live, sdgtarget__goal_id=goal)
-        .values("sdgtarget_id")
-        .annotate(n=Count("opportunity_id", distinct=True))
-    )
-    return {row["sdgtarget_id"]: row["n"] for row in rows}
+    return _live_counts_by("sdg_targets", city=city, now=now, sdgtarget__goal_id=goal)
 
 
 def live_counts_by_life_stage(*, city: City, now: dt.datetime) -> dict[str, int]:
-    live = live_opportunities(city=city, now=now).values("pk")
-    rows = (
-        Opportunity.life_stages.through.objects.filter(opportunity_id__in=live)
-        .values("lifestage_id")
-        .annotate(n=Count("opportunity_id", distinct=True))
-    )
-    return {row["lifestage_id"]: row["n"] for row in rows}
+    return _live_counts_by("life_stages", city=city, now=now)
 
 
 def live_counts_by_zone(*, city: City, now: dt.datetime) -> dict[int, int]:
