@@ -121,6 +121,11 @@ def _decimal(value) -> Decimal | None:
     return Decimal(str(value)) if value not in (None, "") else None
 
 
+def _texts(row: dict, *names: str) -> dict[str, str]:
+    """The text columns `names` of a CSV row or JSON object ("" when absent)."""
+    return {name: row.get(name) or "" for name in names}
+
+
 def _codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(";") if c.strip()]
 
@@ -161,13 +166,11 @@ class _CityLoader:
 
     def _city(self) -> City:
         data = self.city_data
-        fields = {
-            key: data.get(key, "")
-            for key in (
-                "name_th", "name_en", "country", "time_zone", "population_jurisdiction_th",
-                "population_jurisdiction_en", "description_th", "description_en", "website",
-            )
-        }  # fmt: skip
+        city = City.objects.filter(slug=data["slug"]).first() or City(slug=data["slug"])
+        fields = _texts(
+            data, "name_th", "name_en", "country", "time_zone", "population_jurisdiction_th",
+            "population_jurisdiction_en", "description_th", "description_en", "website",
+        )  # fmt: skip
         fields.update(
             population=data.get("population"),
             population_year=data.get("population_year"),
@@ -179,25 +182,20 @@ class _CityLoader:
             longitude=_decimal(data["longitude"]),
             is_demo=_flag(data.get("is_demo", False)),
         )
-        city, _created = City.objects.update_or_create(slug=data["slug"], defaults=fields)
+        for name, value in fields.items():
+            setattr(city, name, value)
         city.full_clean()
+        city.save()
         return city
 
     def _clear(self) -> None:
         """Remove the city's previous demo rows, children first (PROTECT foreign keys)."""
-        for model in (
-            Session,
-            Opportunity,
-            LearningSpace,
-            ContributedResource,
-            Commitment,
-            Mou,
-            PartnerContact,
-        ):
+        children_first = (
+            Session, Opportunity, LearningSpace, ContributedResource, Commitment, Mou, PartnerContact,
+            Partner, Community, Zone,
+        )  # fmt: skip
+        for model in children_first:
             model.objects.filter(city=self.city).delete()
-        Partner.objects.filter(city=self.city).delete()
-        Community.objects.filter(city=self.city).delete()
-        Zone.objects.filter(city=self.city).delete()
 
     def _topics(self) -> None:
         for topic in self.topics:
@@ -234,18 +232,21 @@ class _CityLoader:
             partner = partner_create(
                 actor=None,
                 city=self.city,
-                slug=row["slug"],
-                name_th=row["name_th"],
-                name_en=row["name_en"],
-                short_name_en=row.get("short_name_en", ""),
                 sector=row["sector"],
-                description_th=row.get("description_th", ""),
-                description_en=row.get("description_en", ""),
-                website=row.get("website", ""),
-                email=row.get("email", ""),
-                phone=row.get("phone", ""),
-                address_th=row.get("address_th", ""),
-                address_en=row.get("address_en", ""),
+                **_texts(
+                    row,
+                    "slug",
+                    "name_th",
+                    "name_en",
+                    "short_name_en",
+                    "description_th",
+                    "description_en",
+                    "website",
+                    "email",
+                    "phone",
+                    "address_th",
+                    "address_en",
+                ),  # fmt: skip
                 latitude=_decimal(row.get("latitude")),
                 longitude=_decimal(row.get("longitude")),
                 zone=self._zone(row.get("zone", "")),
@@ -268,23 +269,26 @@ class _CityLoader:
             space = space_create(
                 actor=None,
                 city=self.city,
-                slug=row["slug"],
-                name_th=row["name_th"],
-                name_en=row["name_en"],
                 kind=row["kind"],
                 owner=self.partners[row["owner"]],
                 zone=self._zone(row.get("zone", "")),
                 community=self.communities.get(row.get("community", "")),
                 latitude=_decimal(row["latitude"]),
                 longitude=_decimal(row["longitude"]),
-                address_th=row.get("address_th", ""),
-                address_en=row.get("address_en", ""),
-                opening_hours_th=row.get("opening_hours_th", ""),
-                opening_hours_en=row.get("opening_hours_en", ""),
                 facilities=_codes(row.get("facilities", "")),
                 accessibility=_codes(row.get("accessibility", "")),
-                description_th=row.get("description_th", ""),
-                description_en=row.get("description_en", ""),
+                **_texts(
+                    row,
+                    "slug",
+                    "name_th",
+                    "name_en",
+                    "address_th",
+                    "address_en",
+                    "opening_hours_th",
+                    "opening_hours_en",
+                    "description_th",
+                    "description_en",
+                ),  # fmt: skip
                 is_demo=_flag(row.get("is_demo")),
             )
             spaces[space.slug] = space
@@ -301,10 +305,7 @@ class _CityLoader:
                 title_en=data["title_en"],
                 signed_on=dt.date.fromisoformat(data["signed_on"]),
                 sdg_goals=data.get("sdg_goals", []),
-                description_th=data.get("description_th", ""),
-                description_en=data.get("description_en", ""),
-                venue_th=data.get("venue_th", ""),
-                venue_en=data.get("venue_en", ""),
+                **_texts(data, "description_th", "description_en", "venue_th", "venue_en"),
                 is_demo=_flag(data.get("is_demo", False)),
             )
             mou_sign(actor=None, mou=mou, partners=[self.partners[s] for s in data.get("signatories", [])])
@@ -403,10 +404,7 @@ class _CityLoader:
             kind=template["kind"],
             title_th=title_th,
             title_en=title_en,
-            summary_th=template.get("summary_th", ""),
-            summary_en=template.get("summary_en", ""),
-            description_th=template.get("description_th", ""),
-            description_en=template.get("description_en", ""),
+            **_texts(template, "summary_th", "summary_en", "description_th", "description_en"),
             mode=template["mode"],
             price_thb=price,
             has_certificate=bool(template.get("certificate")),
