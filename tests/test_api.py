@@ -94,3 +94,15 @@ def test_the_api_docs_page_loads_nothing_from_outside(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle" in page
     assert "https://" not in page and "http://" not in page
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_api_lists_run_a_fixed_number_of_queries(client, cities, django_assert_max_num_queries, extra):
+    khon_kaen, _ = cities
+    for n in range(extra):
+        opportunity = OpportunityFactory(city=khon_kaen, slug=f"extra-{n}")
+        opportunity.life_stages.set(["working_age", "older_people"])
+        LearningSpaceFactory(city=khon_kaen, slug=f"space-{n}")
+    for path in ("opportunities", "spaces", "partners"):
+        with django_assert_max_num_queries(6):
+            assert client.get(f"/api/v1/cities/khon-kaen/{path}/").status_code == 200
