@@ -71,7 +71,13 @@ def ensure_known_group_command(argv: list[str]) -> None:
     name = argv[1] if len(argv) > 1 else ""
     group, _sep, sub = name.partition("_")
     if group in GROUPS and sub and name not in get_commands():
-        fail(f"unknown command '{group} {sub}'. Type 'rianru help {group}' for the {group} commands.", 1)
+        from django.utils.translation import gettext as _
+
+        fail(
+            _("unknown command '%(command)s'. Type 'rianru help %(group)s' for the %(group)s commands.")
+            % {"command": f"{group} {sub}", "group": group},
+            1,
+        )
 
 
 def cli_language(environ=os.environ) -> str:

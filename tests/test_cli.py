@@ -230,3 +230,11 @@ def test_command_messages_follow_the_operators_language(migrated_db, tmp_path, l
     assert result.returncode == 1
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_speaks_thai_to_a_thai_operator(migrated_db, tmp_path):
+    shutil.copy(migrated_db, tmp_path / "rianru.sqlite3")
+    result = rianru("check", env=_env(tmp_path, RIANRU_LANGUAGE="th"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "ข้อมูลอ้างอิง sdg-goals: ยังไม่ได้โหลด" in result.stdout
+    assert "ปรับใช้ครบแล้ว" in result.stdout

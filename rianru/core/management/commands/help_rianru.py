@@ -2,6 +2,7 @@
 
 from django.core.management import get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 import config.cli
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         if not topic:
             self.stdout.write((config.cli.__doc__ or "").strip())
             self.stdout.write(
-                "\nrianru help GROUP lists a group's commands; rianru help COMMAND shows its options."
+                "\n" + _("rianru help GROUP lists a group's commands; rianru help COMMAND shows its options.")
             )
             return
         name, typed = config.cli.command_name(topic)
@@ -28,17 +29,23 @@ class Command(BaseCommand):
             return
         if len(topic) == 1 and topic[0] in config.cli.GROUPS:
             return self.group_help(topic[0], commands)
-        raise CommandError(f"Unknown command '{typed}'. Type 'rianru help' for usage.")
+        raise CommandError(
+            _("Unknown command '%(command)s'. Type 'rianru help' for usage.") % {"command": typed}
+        )
 
     def group_help(self, group: str, commands: dict[str, str]) -> None:
         prefix = f"{group}_"
         names = sorted(name for name in commands if name.startswith(prefix))
         if not names:
-            raise CommandError(f"This version of Rianru has no 'rianru {group}' commands yet.")
-        self.stdout.write(f"rianru {group} commands:\n")
+            raise CommandError(
+                _("This version of Rianru has no 'rianru %(group)s' commands yet.") % {"group": group}
+            )
+        self.stdout.write(_("rianru %(group)s commands:") % {"group": group} + "\n")
         width = max(len(name) for name in names) - len(prefix)
         for name in names:
             command = load_command_class(commands[name], name)
             summary = command.help.strip().splitlines()[0] if command.help.strip() else ""
             self.stdout.write(f"  rianru {group} {name[len(prefix) :]:<{width}}  {summary}")
-        self.stdout.write(f"\nrianru help {group} COMMAND shows a command's options.")
+        self.stdout.write(
+            "\n" + _("rianru help %(group)s COMMAND shows a command's options.") % {"group": group}
+        )

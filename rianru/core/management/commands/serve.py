@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from rianru.core.health import first_line, pending_migrations, static_files_collected
 
@@ -41,11 +42,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, dev, **options):
         if not 0 < port < 65536:
-            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+            raise CommandError(_("--port must be between 1 and 65535, not %(port)s.") % {"port": port})
         if dev:
             return self.serve_dev(host, port)
         if (workers is not None and workers < 1) or threads < 1:
-            raise CommandError("--workers and --threads must be at least 1.")
+            raise CommandError(_("--workers and --threads must be at least 1."))
         self.check(display_num_errors=False)
         self.ensure_static_files()
         self.warn_unapplied_migrations()
@@ -60,14 +61,18 @@ class Command(BaseCommand):
         """Whitenoise serves STATIC_ROOT: collect it first if this is the first run."""
         if static_files_collected() is not False:
             return
-        self.stdout.write(f"Collecting static files into {settings.STATIC_ROOT} (first run) ...")
+        self.stdout.write(
+            _("Collecting static files into %(path)s (first run) ...") % {"path": settings.STATIC_ROOT}
+        )
         try:
             call_command("collectstatic", interactive=False, verbosity=0)
         except (OSError, ValueError) as exc:
             raise CommandError(
-                f"Static files could not be collected into {settings.STATIC_ROOT}: {exc}. "
-                "Set RIANRU_STATIC_ROOT to a writable folder or run `rianru collectstatic --noinput` as a "
-                "user who may write there."
+                _(
+                    "Static files could not be collected into %(path)s: %(error)s. Set RIANRU_STATIC_ROOT to a "
+                    "writable folder or run `rianru collectstatic --noinput` as a user who may write there."
+                )
+                % {"path": settings.STATIC_ROOT, "error": exc}
             ) from None
 
     def warn_unapplied_migrations(self) -> None:
@@ -75,7 +80,8 @@ class Command(BaseCommand):
             plan = pending_migrations()
         except Exception as exc:  # the server may still start; `rianru check` gives the details
             self.stderr.write(
-                f"Warning: could not read the database ({first_line(exc)}). Run `rianru check`."
+                _("Warning: could not read the database (%(error)s). Run `rianru check`.")
+                % {"error": first_line(exc)}
             )
             return
         finally:
@@ -83,7 +89,8 @@ class Command(BaseCommand):
         if plan:
             self.stderr.write(
                 self.style.WARNING(
-                    f"Warning: {len(plan)} database migrations are not applied: run `rianru migrate`."
+                    _("Warning: %(count)s database migrations are not applied: run `rianru migrate`.")
+                    % {"count": len(plan)}
                 )
             )
 
@@ -120,7 +127,8 @@ class Command(BaseCommand):
                 return application
 
         self.stdout.write(
-            f"Rianru on http://{bind}/ (gunicorn, {workers} workers x {threads} threads); Ctrl-C stops it."
+            _("Rianru on %(url)s (gunicorn, %(workers)s workers x %(threads)s threads); Ctrl-C stops it.")
+            % {"url": f"http://{bind}/", "workers": workers, "threads": threads}
         )
         self.stdout.flush()
         Server().run()

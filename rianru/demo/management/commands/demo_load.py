@@ -1,9 +1,20 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from rianru.core.errors import ApplicationError
 from rianru.demo.services import DEFAULT_SEED, demo_load
+
+COUNT_LABELS = {
+    "zones": _("zones"),
+    "communities": _("communities"),
+    "partners": _("partners"),
+    "spaces": _("learning spaces"),
+    "mous": _("MOUs"),
+    "opportunities": _("learning opportunities"),
+    "sessions": _("sessions"),
+}
 
 
 class Command(BaseCommand):
@@ -30,5 +41,5 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         for result in results:
-            figures = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+            figures = ", ".join(f"{n} {COUNT_LABELS.get(name, name)}" for name, n in result.counts.items())
             self.stdout.write(self.style.SUCCESS(f"{result.city}: {figures}"))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from rianru.core.errors import ApplicationError
 from rianru.frameworks.services import reference_load
@@ -13,5 +14,9 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         for result in results:
-            state = "loaded" if result.changed else "unchanged"
-            self.stdout.write(f"{result.name}: {result.rows} rows, version {result.version} ({state})")
+            line = (
+                _("%(name)s: %(rows)s rows, version %(version)s (loaded)")
+                if result.changed
+                else _("%(name)s: %(rows)s rows, version %(version)s (unchanged)")
+            )
+            self.stdout.write(line % {"name": result.name, "rows": result.rows, "version": result.version})

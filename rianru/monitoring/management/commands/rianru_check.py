@@ -4,8 +4,9 @@ Each check prints one line; any failure makes the command exit non-zero with wha
 """
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, SystemCheckError, no_translations
+from django.core.management.base import BaseCommand, CommandError, SystemCheckError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.utils.translation import gettext as _
 
 from rianru.core.health import describe_database, first_line, pending_migrations, static_files_collected
 from rianru.frameworks.selectors import reference_state
@@ -19,11 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="database alias (default: default)")
 
-    @no_translations
     def handle(self, *args, database, **options):
         self.failures: list[str] = []
         self.report(
-            "settings", True, f"{settings.SETTINGS_MODULE}, DEBUG={'on' if settings.DEBUG else 'off'}"
+            _("settings"), True, f"{settings.SETTINGS_MODULE}, DEBUG={'on' if settings.DEBUG else 'off'}"
         )
 
         connection = connections[database]
@@ -31,73 +31,86 @@ class Command(BaseCommand):
             connection.ensure_connection()
         except Exception as exc:  # every driver error means the same here: cannot connect
             self.report(
-                "database", False, f"cannot connect to {describe_database(database)}: {first_line(exc)}"
+                _("database"),
+                False,
+                _("cannot connect to %(database)s: %(error)s")
+                % {"database": describe_database(database), "error": first_line(exc)},
             )
             return self.finish()
-        self.report("database", True, f"connected to {describe_database(database)}")
+        self.report(
+            _("database"), True, _("connected to %(database)s") % {"database": describe_database(database)}
+        )
 
         try:
             self.check(databases=[database], display_num_errors=False)
-            self.report("system checks", True, "no issues")
+            self.report(_("system checks"), True, _("no issues"))
         except SystemCheckError as exc:
-            self.report("system checks", False, str(exc).strip())
+            self.report(_("system checks"), False, str(exc).strip())
 
         plan = pending_migrations(database)
         if plan:
             first = plan[0]
             self.report(
-                "migrations",
+                _("migrations"),
                 False,
-                f"{len(plan)} not applied (first: {first.app_label}.{first.name}); run `rianru migrate`",
+                _("%(count)s not applied (first: %(first)s); run `rianru migrate`")
+                % {"count": len(plan), "first": f"{first.app_label}.{first.name}"},
             )
             return self.finish()
-        self.report("migrations", True, "all applied")
+        self.report(_("migrations"), True, _("all applied"))
 
         try:
             self.check_reference_data()
             self.list_cities()
         except DatabaseError as exc:
-            self.report("database", False, f"query failed: {first_line(exc)}")
+            self.report(_("database"), False, _("query failed: %(error)s") % {"error": first_line(exc)})
         self.check_static_files()
         return self.finish()
 
     def check_reference_data(self) -> None:
         for state in reference_state():
+            name = _("reference %(name)s") % {"name": state.name}
             if state.loaded_version is None:
-                self.report(f"reference {state.name}", False, "not loaded; run `rianru reference load`")
+                self.report(name, False, _("not loaded; run `rianru reference load`"))
             elif not state.is_current:
                 self.report(
-                    f"reference {state.name}",
+                    name,
                     False,
-                    f"version {state.loaded_version} loaded, this release ships {state.expected_version}; "
-                    "run `rianru reference load`",
+                    _(
+                        "version %(loaded)s loaded, this release ships %(shipped)s; run `rianru reference load`"
+                    )
+                    % {"loaded": state.loaded_version, "shipped": state.expected_version},
                 )
             else:
                 self.report(
-                    f"reference {state.name}", True, f"version {state.loaded_version}, {state.rows} rows"
+                    name,
+                    True,
+                    _("version %(version)s, %(rows)s rows")
+                    % {"version": state.loaded_version, "rows": state.rows},
                 )
 
     def list_cities(self) -> None:
         cities = list(city_list())
         if not cities:
             self.note(
-                "cities", "none yet; add one in the admin, or run `rianru demo load` for the demo cities"
+                _("cities"),
+                _("none yet; add one in the admin, or run `rianru demo load` for the demo cities"),
             )
             return
-        names = ", ".join(
-            f"{city.slug} ({city.name_en}{', demo' if city.is_demo else ''})" for city in cities
-        )
-        self.report("cities", True, f"{len(cities)}: {names}")
+        names = ", ".join(f"{city.slug} ({city.name}{', demo' if city.is_demo else ''})" for city in cities)
+        self.report(_("cities"), True, f"{len(cities)}: {names}")
 
     def check_static_files(self) -> None:
         collected = static_files_collected()
         if collected:
-            self.report("static files", True, f"collected in {settings.STATIC_ROOT}")
+            self.report(_("static files"), True, _("collected in %(path)s") % {"path": settings.STATIC_ROOT})
         elif collected is False:
             self.note(
-                "static files",
-                f"not collected in {settings.STATIC_ROOT}; `rianru serve` collects them, "
-                "or run `rianru collectstatic --noinput`",
+                _("static files"),
+                _(
+                    "not collected in %(path)s; `rianru serve` collects them, or run `rianru collectstatic --noinput`"
+                )
+                % {"path": settings.STATIC_ROOT},
             )
 
     def report(self, name: str, ok: bool, detail: str) -> None:
@@ -112,5 +125,8 @@ class Command(BaseCommand):
 
     def finish(self) -> None:
         if self.failures:
-            raise CommandError(f"{len(self.failures)} check(s) failed: {', '.join(self.failures)}.")
-        self.stdout.write(self.style.SUCCESS("Rianru is ready."))
+            raise CommandError(
+                _("%(count)s check(s) failed: %(names)s.")
+                % {"count": len(self.failures), "names": ", ".join(self.failures)}
+            )
+        self.stdout.write(self.style.SUCCESS(_("Rianru is ready.")))
