@@ -1,6 +1,3 @@
-from django.conf import settings
-
-
 def site(request):
-    """`city` is the city of the page (set by `rianru.network.http.city_page`), or None."""
-    return {"RIANRU_DEFAULT_CITY": settings.RIANRU_DEFAULT_CITY, "city": getattr(request, "city", None)}
+    """The city of a city page (set by `city_page`), for the layout's navigation."""
+    return {"city": getattr(request, "city", None)}
