@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.utils import OperationalError, ProgrammingError
 
 # Two-word commands map onto management commands named word_word.
-GROUPS = {"demo", "reference", "catalogue", "lrs"}
+GROUPS = {"demo", "reference", "catalogue", "search", "lrs"}
 ALIASES = {"check": "rianru_check"}
 HELP = ("-h", "--help", "help")
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rianru.frameworks",
     "rianru.network",
     "rianru.catalogue",
+    "rianru.search",
     "rianru.monitoring",
     "rianru.demo",
     "rianru.web",

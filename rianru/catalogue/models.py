@@ -93,6 +93,10 @@ class LearningSpace(BilingualMixin, CityOwned):
         ACCESSIBLE_PARKING = "accessible_parking", _("Accessible parking")
 
     slug = models.SlugField(_("slug"), max_length=120)
+    external_id = models.CharField(
+        _("external id"), max_length=200, blank=True,
+        help_text=_("The id this record has in the system it was imported from; stable across re-imports."),
+    )  # fmt: skip
     name_th = models.CharField(_("name (Thai)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
@@ -124,7 +128,13 @@ class LearningSpace(BilingualMixin, CityOwned):
         verbose_name = _("learning space")
         verbose_name_plural = _("learning spaces")
         ordering = ["city", "name_en"]
-        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="space_unique_slug_per_city")]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="space_unique_slug_per_city"),
+            models.UniqueConstraint(
+                fields=["city", "external_id"], condition=~models.Q(external_id=""),
+                name="space_unique_external_id_per_city",
+            ),
+        ]  # fmt: skip
         indexes = [models.Index(fields=["city", "kind"], name="space_city_kind")]
 
     def __str__(self) -> str:
@@ -200,6 +210,10 @@ class Opportunity(BilingualMixin, CityOwned):
         CANCELLED = "cancelled", _("Cancelled")
 
     slug = models.SlugField(_("slug"), max_length=160)
+    external_id = models.CharField(
+        _("external id"), max_length=200, blank=True,
+        help_text=_("The id this record has in the system it was imported from; stable across re-imports."),
+    )  # fmt: skip
     provider = models.ForeignKey(
         Partner, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="opportunities"
     )
@@ -257,6 +271,10 @@ class Opportunity(BilingualMixin, CityOwned):
         ordering = ["city", "title_en"]
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="opportunity_unique_slug_per_city"),
+            models.UniqueConstraint(
+                fields=["city", "external_id"], condition=~models.Q(external_id=""),
+                name="opportunity_unique_external_id_per_city",
+            ),
             models.CheckConstraint(
                 condition=models.Q(age_min__isnull=True) | models.Q(age_max__isnull=True)
                 | models.Q(age_min__lte=models.F("age_max")),
