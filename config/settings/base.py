@@ -118,6 +118,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Rianru's own settings
 RIANRU_DEFAULT_CITY = env.str("RIANRU_DEFAULT_CITY", default="khon-kaen")
 RIANRU_DEMO_DIR = Path(env.str("RIANRU_DEMO_DIR", default=str(BASE_DIR / "rianru" / "demo" / "data")))
+# Search (ADR 0007): the tantivy index folder, and who keeps it in step with the database.
+RIANRU_SEARCH_INDEX_DIR = Path(env.str("RIANRU_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
+RIANRU_SEARCH_INDEXER = env.str("RIANRU_SEARCH_INDEXER", default="thread")
+RIANRU_SEARCH_INDEX_INTERVAL = env.float("RIANRU_SEARCH_INDEX_INTERVAL", default=0.5)
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,4 @@ STORAGES = {
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
+RIANRU_SEARCH_INDEXER = "off"  # tests apply changes themselves (rianru.search.indexer.catch_up)

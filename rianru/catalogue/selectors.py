@@ -95,6 +95,13 @@ def opportunity_search(
     return _ordered_by_next_session(_card_related(_with_next_session(opportunities, now)))
 
 
+def opportunity_cards(*, city: City, ids: list[int], now: dt.datetime) -> list[Opportunity]:
+    """The given published opportunities, ready for their cards, in the order of `ids`."""
+    rows = _card_related(_with_next_session(for_city(Opportunity.objects, city).filter(pk__in=ids), now))
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 def opportunity_get(*, city: City, slug: str) -> Opportunity | None:
     """One opportunity with everything its page shows; drafts are not public."""
     sessions = (

@@ -1,0 +1,138 @@
+"""`GET /api/v1/search`: the search the pages use, as JSON."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import translation
+from ninja import Field, Query, Router, Schema
+
+from rianru.network.api import city_or_404
+from rianru.search import services
+
+router = Router(tags=["search"])
+
+
+class SearchQuery(Schema):
+    q: str = Field("", description="Words in Thai, English or both; segmented and normalised.")
+    city: str = Field("", description="City slug (default: the instance's default city).")
+    lang: str = Field("", description="Language of titles, labels and URLs: th (default) or en.")
+    type: list[str] = Field([], description="opportunity, space, partner (several allowed).")
+    kind: list[str] = Field([], description="Kind of opportunity or learning space.")
+    life_stage: list[str] = []
+    sdg: list[str] = Field([], description="SDG goal numbers, 1–17.")
+    kflc: list[str] = Field([], description="KFLC building blocks (sub-area codes).")
+    partner: list[str] = Field([], description="Partner slugs (the provider or the space's owner).")
+    sector: list[str] = []
+    zone: list[str] = Field([], description="Zone numbers.")
+    community: list[str] = Field([], description="Community slugs.")
+    mode: list[str] = Field([], description="online, onsite, blended.")
+    language: list[str] = Field([], description="Language of instruction: th, en, th_en, isan, zh.")
+    free: str = Field("", description="true: free only; false: paid only.")
+    certificate: str = Field("", description="true: with a certificate.")
+    open_now: str = Field("", description="true: registration open now for a session.")
+    accessible: str = Field("", description="true: a step-free venue.")
+    age: str = Field("", description="An age the opportunity is meant for (0–120).")
+    date_from: str = Field("", description="First day (YYYY-MM-DD; a year ≥ 2400 is Buddhist era).")
+    date_to: str = Field("", description="Last day (YYYY-MM-DD).")
+    lat: str = Field("", description="Near me: latitude of the point.")
+    lon: str = Field("", description="Near me: longitude of the point.")
+    radius_km: str = Field("", description="Near me: radius in km (default 5, at most 100).")
+    sort: str = Field("", description="relevance (default with words), date (default without), distance.")
+    page: str = "1"
+    page_size: str = Field("20", description="1–100.")
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchHitOut(Schema):
+    id: int
+    type: str
+    external_id: str | None
+    slug: str
+    title: str
+    title_th: str
+    title_en: str
+    url: str
+    highlight: str = Field(description="HTML: the matched words in <mark>, the rest escaped.")
+    title_highlight: str
+    score: float
+    distance_km: float | None
+    kind: str | None = None
+    provider: str | None = None
+    next_session_at: dt.datetime | None = None
+    mode: str | None = None
+    is_free: bool | None = None
+    sector: str | None = None
+
+
+class SearchOut(Schema):
+    query: str
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    suggestion: str | None = Field(
+        description="When nothing matched: the corrected query whose results these are."
+    )
+    partial: bool = Field(description="No result matched every word: these match some of them.")
+    results: list[SearchHitOut]
+    facets: dict[str, list[FacetValueOut]]
+
+
+def hit_out(hit: services.Hit) -> dict:
+    obj = hit.obj
+    names = ("title_th", "title_en") if hit.type == "opportunity" else ("name_th", "name_en")
+    out = {
+        "id": hit.pk,
+        "type": hit.type,
+        "external_id": getattr(obj, "external_id", "") or None,
+        "slug": obj.slug,
+        "title": obj.title if hit.type == "opportunity" else obj.name,
+        "title_th": getattr(obj, names[0]),
+        "title_en": getattr(obj, names[1]),
+        "url": obj.get_absolute_url(),
+        "highlight": hit.highlight,
+        "title_highlight": hit.title_highlight,
+        "score": hit.score,
+        "distance_km": hit.distance_km,
+    }
+    if hit.type == "opportunity":
+        out |= {
+            "kind": obj.kind, "provider": obj.provider.slug, "next_session_at": obj.next_session_at,
+            "mode": obj.mode, "is_free": obj.is_free, "sector": obj.provider.sector,
+        }  # fmt: skip
+    elif hit.type == "space":
+        out |= {"kind": obj.kind, "provider": obj.owner.slug, "sector": obj.owner.sector}
+    else:
+        out |= {"sector": obj.sector}
+    return out
+
+
+def result_out(result: services.SearchResult) -> dict:
+    params = result.params
+    return {
+        "query": params.q,
+        "count": result.count,
+        "page": params.page,
+        "pages": result.pages,
+        "page_size": params.page_size,
+        "suggestion": result.suggestion,
+        "partial": result.partial,
+        "results": [hit_out(hit) for hit in result.hits],
+        "facets": {name: [vars(value) for value in values] for name, values in result.facets.items()},
+    }
+
+
+@router.get("/search", response=SearchOut, summary="Search opportunities, learning spaces and partners")
+def search(request, query: Query[SearchQuery]):
+    data = query.dict()
+    language = data.pop("lang") or "th"
+    city = city_or_404(data.pop("city") or settings.RIANRU_DEFAULT_CITY)
+    with translation.override("en" if language == "en" else "th"):
+        params = services.SearchParams.parse(data, city=city)
+        return result_out(services.search(city=city, params=params))

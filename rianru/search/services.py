@@ -1,0 +1,622 @@
+"""Search: one query box over opportunities, learning spaces and partners, with facets, near me and
+"did you mean". The search page and `GET /api/v1/search` both call `search()`.
+
+Ranking is tantivy's BM25 over segmented Thai and English, titles weighted `TITLE_BOOST` times the rest.
+Every word of the query must match; when none matches everything, the query is corrected (keyboard
+layout, then typos) and the corrected results are shown with the correction; failing that, results
+matching any word are shown as partial.
+Facet counts are disjunctive: the counts of one facet ignore that facet's own selection, so a user can
+add a second value to it.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import tantivy
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rianru.catalogue import selectors as catalogue_selectors
+from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity
+from rianru.core.errors import ApplicationError, ValidationFailed
+from rianru.frameworks.models import KflcItem, SdgGoal
+from rianru.network.models import City, Community, Partner, Sector, Zone
+from rianru.search import text
+from rianru.search.documents import parse_key
+from rianru.search.index import SCHEMA, reader
+
+TITLE_BOOST = 3.0
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 500
+MAX_RADIUS_KM = 100.0
+FACET_SIZE = 100
+TYPES = ("opportunity", "space", "partner")
+SORTS = ("relevance", "date", "distance")
+# (parameter, index field): facets whose values are chosen from lists and counted.
+LIST_FACETS = (
+    ("type", "type"),
+    ("kind", "kind"),
+    ("life_stage", "life_stage"),
+    ("sdg", "sdg"),
+    ("kflc", "kflc"),
+    ("partner", "partner"),
+    ("sector", "sector"),
+    ("zone", "zone"),
+    ("community", "community"),
+    ("mode", "mode"),
+    ("language", "language"),
+)
+# Yes/no facets: the parameter selects "true" in the field of the same name.
+FLAG_FACETS = ("free", "certificate", "open_now", "accessible")
+
+
+class SearchUnavailable(ApplicationError):
+    status = 503
+    code = "search_unavailable"
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search request (see `SearchParams.parse` for the rules)."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list facets
+    flags: frozenset[str] = frozenset()  # flag facets set to yes
+    paid: bool = False  # free=false: paid only
+    age: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float = 5.0
+    sort: str = ""
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def near(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @classmethod
+    def parse(cls, data, *, city: City) -> "SearchParams":
+        """From a query dict (request.GET or the API's parameters); raises ValidationFailed with reasons."""
+        errors: dict[str, str] = {}
+
+        def values(name: str) -> list[str]:
+            raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+            if raw is None:
+                return []
+            raw = raw if isinstance(raw, list | tuple) else [raw]
+            out = []
+            for item in raw:
+                out += [part.strip() for part in str(item).split(",") if part.strip()]
+            return out[:50]
+
+        def one(name: str) -> str:
+            found = values(name)
+            return found[0] if found else ""
+
+        allowed = allowed_values(city)
+        filters = {}
+        for param, _field in LIST_FACETS:
+            chosen = values(param)
+            unknown = [v for v in chosen if v not in allowed[param]]
+            if unknown:
+                errors[param] = _("Unknown value for %(name)s: %(values)s") % {
+                    "name": param,
+                    "values": ", ".join(unknown[:5])[:200],
+                }
+            elif chosen:
+                filters[param] = tuple(dict.fromkeys(chosen))
+        flags, paid = set(), False
+        for name in FLAG_FACETS:
+            value = one(name).lower()
+            if value in ("", "any"):
+                continue
+            if value in ("true", "1", "yes", "on"):
+                flags.add(name)
+            elif value in ("false", "0", "no", "off") and name == "free":
+                paid = True
+            elif value not in ("false", "0", "no", "off"):
+                errors[name] = _("%(name)s must be true or false.") % {"name": name}
+
+        def number(name, cast, low, high):
+            value = one(name)
+            if not value:
+                return None
+            try:
+                result = cast(value)
+                if not (low <= result <= high) or (isinstance(result, float) and math.isnan(result)):
+                    raise ValueError
+                return result
+            except ValueError:
+                errors[name] = _("%(name)s must be a number from %(low)s to %(high)s.") % {
+                    "name": name,
+                    "low": low,
+                    "high": high,
+                }
+                return None
+
+        def day(name):
+            value = one(name)
+            if not value:
+                return None
+            try:
+                parsed = dt.date.fromisoformat(value)
+            except ValueError:
+                errors[name] = _("%(name)s must be a date like 2026-12-31.") % {"name": name}
+                return None
+            # A year of 2400 or more is a Buddhist-era year (BE = CE + 543).
+            return parsed.replace(year=parsed.year - 543) if parsed.year >= 2400 else parsed
+
+        age = number("age", int, 0, 120)
+        lat, lon = number("lat", float, -90, 90), number("lon", float, -180, 180)
+        radius = number("radius_km", float, 0.1, MAX_RADIUS_KM)
+        page = number("page", int, 1, MAX_PAGE) or 1
+        page_size = number("page_size", int, 1, MAX_PAGE_SIZE) or 20
+        date_from, date_to = day("date_from"), day("date_to")
+        if date_from and date_to and date_to < date_from:
+            errors["date_to"] = _("The end date must not be before the start date.")
+        if (lat is None) != (lon is None) and "lat" not in errors and "lon" not in errors:
+            errors["lat"] = _("Give both lat and lon, or neither.")
+        sort = one("sort")
+        if sort and sort not in SORTS:
+            errors["sort"] = _("sort must be one of: %(values)s") % {"values": ", ".join(SORTS)}
+        if sort == "distance" and lat is None:
+            errors["sort"] = _("Sorting by distance needs lat and lon.")
+        if errors:
+            raise ValidationFailed(_("The search request is not valid."), extra={"errors": errors})
+        return cls(
+            q=one("q")[: text.MAX_QUERY_CHARS],
+            filters=filters, flags=frozenset(flags), paid=paid, age=age, date_from=date_from,
+            date_to=date_to, lat=lat, lon=lon, radius_km=radius or 5.0, sort=sort, page=page,
+            page_size=page_size,
+        )  # fmt: skip
+
+    def to_query(self) -> list[tuple[str, str]]:
+        """The URL query of this search (shareable; the page's links are built from it)."""
+        pairs = [("q", self.q)] if self.q else []
+        for param, _field in LIST_FACETS:
+            pairs += [(param, v) for v in self.filters.get(param, ())]
+        pairs += [(name, "true") for name in FLAG_FACETS if name in self.flags]
+        if self.paid:
+            pairs.append(("free", "false"))
+        for name in ("age", "date_from", "date_to", "lat", "lon"):
+            if getattr(self, name) is not None:
+                pairs.append((name, str(getattr(self, name))))
+        if self.near:
+            pairs.append(("radius_km", f"{self.radius_km:g}"))
+        if self.sort:
+            pairs.append(("sort", self.sort))
+        return pairs
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    type: str
+    pk: int
+    score: float
+    obj: object = None
+    distance_km: float | None = None
+    space_ids: list[int] = field(default_factory=list)
+    highlight: str = ""
+    title_highlight: str = ""
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    count: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None  # the corrected query whose results are shown
+    partial: bool = False  # no result matched every word: these match some
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / self.params.page_size))
+
+
+# --- allowed values and labels, cached per city and language ----------------------------------------
+
+
+def _choices(city: City) -> dict[str, dict[str, str]]:
+    """{parameter: {value: label in the active language}}."""
+    language = (translation.get_language() or "th")[:2]
+    cache_key = f"search:choices:{city.pk}:{language}"
+    found = cache.get(cache_key)
+    if found is not None:
+        return found
+    kinds = {**dict(Opportunity.Kind.choices), **dict(LearningSpace.Kind.choices)}
+    choices = {
+        "type": {
+            "opportunity": _("Learning opportunities"),
+            "space": _("Learning spaces"),
+            "partner": _("Partner organisations"),
+        },
+        "kind": {k: str(v) for k, v in kinds.items()},
+        "life_stage": {s.code: s.name for s in LifeStage.objects.order_by("position")},
+        "sdg": {
+            str(g.number): f"{g.number}. {g.localized('name')}" for g in SdgGoal.objects.order_by("number")
+        },
+        "kflc": {
+            k.code: f"{k.code} {k.localized('title')}"
+            for k in KflcItem.objects.filter(level=KflcItem.Level.SUB_AREA).order_by("code")
+        },
+        "partner": {
+            p.slug: p.name for p in Partner.objects.filter(city=city).only("slug", "name_th", "name_en")
+        },
+        "sector": {k: str(v) for k, v in Sector.choices},
+        "zone": {str(z.number): z.name for z in Zone.objects.filter(city=city)},
+        "community": {c.slug: c.name for c in Community.objects.filter(city=city)},
+        "mode": {k: str(v) for k, v in Opportunity.Mode.choices},
+        "language": {k: str(v) for k, v in Opportunity.Language.choices},
+    }
+    cache.set(cache_key, choices, 60)
+    return choices
+
+
+def allowed_values(city: City) -> dict[str, set[str]]:
+    return {name: set(values) for name, values in _choices(city).items()}
+
+
+FLAG_LABELS = {
+    "free": lambda: _("Free"),
+    "certificate": lambda: _("With a certificate"),
+    "open_now": lambda: _("Open for registration now"),
+    "accessible": lambda: _("Step-free venue"),
+}
+
+
+# --- query building ---------------------------------------------------------------------------------
+
+
+def _term(field_name: str, value: str) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, field_name, value)
+
+
+def _any_of(field_name: str, values: Iterable[str]) -> tantivy.Query:
+    return tantivy.Query.term_set_query(SCHEMA, field_name, list(values))
+
+
+def _all(clauses: list[tantivy.Query]) -> tantivy.Query:
+    if not clauses:
+        return tantivy.Query.all_query()
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, clause) for clause in clauses])
+
+
+def text_query(tokens: list[str], *, require_all: bool = True) -> tantivy.Query | None:
+    if not tokens:
+        return None
+    per_token = [
+        tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.boost_query(_term("title", token), TITLE_BOOST)),
+                (tantivy.Occur.Should, _term("body", token)),
+            ]
+        )
+        for token in tokens
+    ]
+    occur = tantivy.Occur.Must if require_all else tantivy.Occur.Should
+    return tantivy.Query.boolean_query([(occur, clause) for clause in per_token])
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _filter_clauses(params: SearchParams, city: City, *, without: str | None = None) -> list[tantivy.Query]:
+    clauses = [_term("city", city.slug), _term("live", "true")]
+    for param, field_name in LIST_FACETS:
+        if param != without and params.filters.get(param):
+            clauses.append(_any_of(field_name, params.filters[param]))
+    for name in params.flags:
+        if name != without:
+            clauses.append(_term(name, "true"))
+    if params.paid and without != "free":
+        clauses.append(_term("free", "false"))
+    if params.age is not None:
+        clauses.append(
+            tantivy.Query.range_query(SCHEMA, "age_min", tantivy.FieldType.Integer, None, params.age)
+        )
+        clauses.append(
+            tantivy.Query.range_query(SCHEMA, "age_max", tantivy.FieldType.Integer, params.age, None)
+        )
+    if params.date_from or params.date_to:
+        clauses.append(
+            tantivy.Query.range_query(
+                SCHEMA, "session_days", tantivy.FieldType.Date,
+                _day_start(params.date_from) if params.date_from else None,
+                _day_start(params.date_to) if params.date_to else None,
+            )
+        )  # fmt: skip
+    return clauses
+
+
+# --- near me ----------------------------------------------------------------------------------------
+
+
+def _space_points(city: City) -> list[tuple[int, float, float]]:
+    cache_key = f"search:space-points:{city.pk}"
+    points = cache.get(cache_key)
+    if points is None:
+        points = [
+            (pk, float(lat), float(lon))
+            for pk, lat, lon in LearningSpace.objects.filter(city=city).values_list(
+                "pk", "latitude", "longitude"
+            )
+        ]
+        cache.set(cache_key, points, 60)
+    return points
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def spaces_within(city: City, lat: float, lon: float, radius_km: float) -> dict[int, float]:
+    """{space id: distance in km} for the city's learning spaces within the radius."""
+    found = {}
+    for pk, space_lat, space_lon in _space_points(city):
+        distance = distance_km(lat, lon, space_lat, space_lon)
+        if distance <= radius_km:
+            found[pk] = distance
+    return found
+
+
+# --- the search -------------------------------------------------------------------------------------
+
+
+def _searcher() -> tantivy.Searcher:
+    index = reader.index()
+    if index is None:
+        raise SearchUnavailable(_("The search index is not built yet. Run `rianru search rebuild`."))
+    return index.searcher()
+
+
+def _count_and_hits(searcher, query, params: SearchParams, order_by_date: bool):
+    offset = (params.page - 1) * params.page_size
+    if order_by_date:
+        result = searcher.search(
+            query, params.page_size, count=True, order_by_field="next_start", order=tantivy.Order.Asc,
+            offset=offset,
+        )  # fmt: skip
+    else:
+        result = searcher.search(query, params.page_size, count=True, offset=offset)
+    hits = []
+    for score, address in result.hits:
+        stored = searcher.doc(address)
+        kind, pk = parse_key(stored["key"][0])
+        space_ids = [int(v) for v in stored.to_dict().get("space_ids", [])]
+        hits.append(
+            Hit(
+                type=kind, pk=pk, score=float(score) if isinstance(score, float) else 0.0, space_ids=space_ids
+            )
+        )
+    return result.count, hits
+
+
+def _run(searcher, params: SearchParams, city: City, tokens: list[str], *, require_all=True, near=None):
+    clauses = _filter_clauses(params, city)
+    words = text_query(tokens, require_all=require_all)
+    if near is not None:
+        clauses.append(
+            _any_of("space_ids", [str(pk) for pk in near]) if near else tantivy.Query.empty_query()
+        )
+    sort = params.sort or ("distance" if params.near else "relevance" if tokens else "date")
+    if sort == "distance" and near:
+        # Score = closeness of the nearest learning space: the query itself only filters.
+        closeness = tantivy.Query.disjunction_max_query(
+            [
+                tantivy.Query.const_score_query(_term("space_ids", str(pk)), 1000.0 - distance)
+                for pk, distance in near.items()
+            ]
+        )
+        filters = clauses + ([words] if words else [])
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.const_score_query(_all(filters), 0.0)),
+             (tantivy.Occur.Must, closeness)]
+        )  # fmt: skip
+        return query, *_count_and_hits(searcher, query, params, order_by_date=False)
+    query = _all(clauses + ([words] if words else []))
+    return query, *_count_and_hits(searcher, query, params, order_by_date=(sort == "date"))
+
+
+def search(*, city: City, params: SearchParams, now: dt.datetime | None = None) -> SearchResult:
+    now = now or timezone.now()
+    searcher = _searcher()
+    tokens = text.query_tokens(params.q) if params.q else []
+    near = spaces_within(city, params.lat, params.lon, params.radius_km) if params.near else None
+    _query, count, hits = _run(searcher, params, city, tokens, near=near)
+    suggestion, partial = None, False
+    if count == 0 and tokens:
+        suggestion = suggest(searcher, params, city, tokens)
+        if suggestion:
+            _query, count, hits = _run(searcher, params, city, text.query_tokens(suggestion), near=near)
+        elif len(tokens) > 1:
+            _query, count, hits = _run(searcher, params, city, tokens, require_all=False, near=near)
+            partial = count > 0
+    used_tokens = text.query_tokens(suggestion) if suggestion else tokens
+    _hydrate(hits, city=city, tokens=used_tokens, near=near, now=now)
+    facets = facet_counts(searcher, params, city, used_tokens, near=near, require_all=not partial)
+    return SearchResult(
+        params=params, count=count, hits=hits, facets=facets, suggestion=suggestion, partial=partial
+    )
+
+
+def facet_counts(
+    searcher, params, city, tokens, *, near=None, require_all=True
+) -> dict[str, list[FacetValue]]:
+    """Counts per facet value; a facet's own selection is left out of its counts (disjunctive)."""
+    words = text_query(tokens, require_all=require_all)
+    extra = [words] if words else []
+    if near is not None:
+        extra.append(_any_of("space_ids", [str(pk) for pk in near]) if near else tantivy.Query.empty_query())
+    active = set(params.filters) | set(params.flags) | ({"free"} if params.paid else set())
+    groups: dict[str | None, list[str]] = {None: []}
+    for param, _field in LIST_FACETS:
+        groups.setdefault(param if param in active else None, []).append(param)
+    for name in FLAG_FACETS:
+        groups.setdefault(name if name in active else None, []).append(name)
+    counts: dict[str, dict[str, int]] = {}
+    for without, names in groups.items():
+        if not names:
+            continue
+        aggregation = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+        result = searcher.aggregate(_all(_filter_clauses(params, city, without=without) + extra), aggregation)
+        for name in names:
+            counts[name] = {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", [])}
+    choices = _choices(city)
+    facets: dict[str, list[FacetValue]] = {}
+    for param, _field in LIST_FACETS:
+        selected = set(params.filters.get(param, ()))
+        labels = choices[param]
+        values = [
+            FacetValue(value=value, label=labels.get(value, value), count=counts[param].get(value, 0),
+                       selected=value in selected)
+            for value in labels
+            if counts[param].get(value) or value in selected
+        ]  # fmt: skip
+        if param in ("partner", "community"):
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[param] = values
+    for name in FLAG_FACETS:
+        facets[name] = [
+            FacetValue(value="true", label=FLAG_LABELS[name](), count=counts[name].get("true", 0),
+                       selected=name in params.flags)
+        ]  # fmt: skip
+    return facets
+
+
+# --- did you mean -----------------------------------------------------------------------------------
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _known(searcher, token: str) -> bool:
+    return searcher.doc_freq("title", token) > 0 or searcher.doc_freq("body", token) > 0
+
+
+def _closest_term(searcher, token: str) -> str | None:
+    """The indexed word nearest to a misspelt one: tantivy finds documents with a word within edit
+    distance 1–2; their titles and bodies name the word."""
+    distance = 1 if len(token) <= 4 else 2
+    query = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(SCHEMA, "title", token, distance, True)),
+            (tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(SCHEMA, "body", token, distance, True)),
+        ]
+    )
+    found = searcher.search(query, 5, count=False)
+    candidates: dict[str, int] = {}
+    for _score, address in found.hits:
+        kind, pk = parse_key(searcher.doc(address)["key"][0])
+        for word in text.index_tokens(_document_text(kind, pk)):
+            if word != token and abs(len(word) - len(token)) <= distance:
+                d = edit_distance(token, word)
+                if d <= distance:
+                    candidates[word] = min(candidates.get(word, d), d)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda w: (candidates[w], -searcher.doc_freq("title", w), w))
+
+
+def _document_text(kind: str, pk: int) -> str:
+    if kind == "opportunity":
+        row = Opportunity.objects.filter(pk=pk).values_list(
+            "title_th", "title_en", "summary_th", "summary_en"
+        )
+    elif kind == "space":
+        row = LearningSpace.objects.filter(pk=pk).values_list(
+            "name_th", "name_en", "address_th", "address_en"
+        )
+    else:
+        row = Partner.objects.filter(pk=pk).values_list("name_th", "name_en", "short_name_en")
+    return " ".join(part for part in (row.first() or ()) if part)
+
+
+def suggest(searcher, params: SearchParams, city: City, tokens: list[str]) -> str | None:
+    """A corrected query that finds something: the other keyboard layout, else the nearest known words."""
+    swapped = text.keyboard_swap(params.q)
+    if swapped:
+        swapped_tokens = text.query_tokens(swapped)
+        if swapped_tokens and _run(searcher, replace(params, page=1), city, swapped_tokens)[1]:
+            return swapped
+    corrected, changed = [], False
+    for token in tokens:
+        if _known(searcher, token):
+            corrected.append(token)
+            continue
+        closest = _closest_term(searcher, token)
+        if closest:
+            corrected.append(closest)
+            changed = True
+        else:
+            corrected.append(token)
+    if changed and _run(searcher, replace(params, page=1), city, corrected)[1]:
+        return " ".join(corrected)
+    return None
+
+
+# --- results ----------------------------------------------------------------------------------------
+
+
+def _hydrate(hits: list[Hit], *, city: City, tokens: list[str], near, now) -> None:
+    """Attach the database rows (what the result shows), highlights and distances."""
+    by_type: dict[str, list[int]] = {}
+    for hit in hits:
+        by_type.setdefault(hit.type, []).append(hit.pk)
+    rows = {}
+    if by_type.get("opportunity"):
+        rows["opportunity"] = {
+            o.pk: o
+            for o in catalogue_selectors.opportunity_cards(city=city, ids=by_type["opportunity"], now=now)
+        }
+    if by_type.get("space"):
+        rows["space"] = {
+            s.pk: s
+            for s in LearningSpace.objects.filter(city=city, pk__in=by_type["space"]).select_related(
+                "city", "zone", "community", "owner", "owner__city"
+            )
+        }
+    if by_type.get("partner"):
+        rows["partner"] = {p.pk: p for p in Partner.objects.filter(city=city, pk__in=by_type["partner"])}
+    for hit in hits:
+        obj = rows.get(hit.type, {}).get(hit.pk)
+        hit.obj = obj
+        if obj is None:  # deleted since it was indexed: shown as gone, never as an error
+            continue
+        title = obj.title if hit.type == "opportunity" else obj.name
+        summary = (obj.summary or obj.description) if hit.type == "opportunity" else obj.description
+        hit.title_highlight = text.highlight(title, tokens, max_chars=300)
+        hit.highlight = text.highlight(summary or "", tokens) if summary else ""
+        if near:
+            distances = [near[pk] for pk in hit.space_ids if pk in near]
+            hit.distance_km = round(min(distances), 2) if distances else None
+    hits[:] = [hit for hit in hits if hit.obj is not None]
