@@ -1,0 +1,52 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from rianru.core.errors import ApplicationError
+from rianru.demo.services import DEFAULT_SEED
+from rianru.demo.synthetic import synthesize
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark tool: add N synthetic opportunities (with sessions) and about N/100 learning spaces to a "
+        "city that has the demo loaded. Bulk writes: no audit trail, no search updates; run "
+        "`rianru search rebuild` afterwards."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--city", default="khon-kaen", help="city slug (default %(default)s)")
+        parser.add_argument("--opportunities", type=int, required=True, help="how many to add")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)"
+        )
+        parser.add_argument(
+            "--today", type=dt.date.fromisoformat, help="date the sessions are counted from (YYYY-MM-DD)"
+        )
+        parser.add_argument("--data-dir", help="folder with the demo data (default: RIANRU_DEMO_DIR)")
+
+    def handle(self, *args, **options):
+        try:
+            result = synthesize(
+                city_slug=options["city"],
+                opportunities=options["opportunities"],
+                seed=options["seed"],
+                today=options["today"],
+                data_dir=options["data_dir"],
+            )
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from None
+        counts = result.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "%(city)s: %(opportunities)s synthetic opportunities, %(sessions)s sessions, %(spaces)s "
+                    "learning spaces and %(links)s links added in %(seconds).1f s."
+                )
+                % {**counts, "city": result.city, "seconds": result.seconds}
+            )
+        )
+        self.stdout.write(
+            _("Bulk writes bypass the search change log: run `rianru search rebuild` before searching.")
+        )
