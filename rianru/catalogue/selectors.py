@@ -178,8 +178,8 @@ def _spaces(city: City) -> QuerySet[LearningSpace]:
     )
 
 
-def space_search(*, city: City, filters: SpaceFilters | None = None) -> list[LearningSpace]:
-    """The city's learning spaces in the reading order of the active language (Thai-aware)."""
+def space_queryset(*, city: City, filters: SpaceFilters | None = None) -> QuerySet[LearningSpace]:
+    """The city's learning spaces matching the filters, unordered (callers order or sort them)."""
     filters = filters or SpaceFilters()
     spaces = _spaces(city)
     if filters.kind:
@@ -188,7 +188,12 @@ def space_search(*, city: City, filters: SpaceFilters | None = None) -> list[Lea
         spaces = spaces.filter(zone__number=filters.zone)
     if filters.accessible:
         spaces = spaces.filter(is_accessible=True)
-    return sorted_by_name(spaces)
+    return spaces
+
+
+def space_search(*, city: City, filters: SpaceFilters | None = None) -> list[LearningSpace]:
+    """The city's learning spaces in the reading order of the active language (Thai-aware)."""
+    return sorted_by_name(space_queryset(city=city, filters=filters))
 
 
 def space_get(*, city: City, slug: str) -> LearningSpace | None:
@@ -275,3 +280,68 @@ def live_opportunities_for_sdg(*, city: City, now: dt.datetime, number: int) -> 
 def provider_ids_for_sdg(*, city: City, now: dt.datetime, number: int) -> QuerySet:
     """Ids of partners offering a live opportunity linked to the goal."""
     return live_opportunities(city=city, now=now).filter(sdg_goals__number=number).values("provider_id")
+
+
+# --- map, calendar and iCalendar feeds ---------------------------------------------------------------
+
+
+def _session_related(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """What a calendar entry or an iCalendar event shows, in one query."""
+    return sessions.select_related(
+        "city", "opportunity", "opportunity__city", "opportunity__provider", "opportunity__provider__city",
+        "space", "space__city",
+    )  # fmt: skip
+
+
+def upcoming_sessions_at_spaces(
+    *, city: City, space_ids, now: dt.datetime, until: dt.datetime
+) -> dict[int, list[Session]]:
+    """{space id: its upcoming sessions of published opportunities starting before `until`, soonest first}."""
+    sessions = _session_related(
+        for_city(Session.objects, city).filter(
+            upcoming_session_q(now),
+            starts_at__lt=until,
+            space_id__in=list(space_ids),
+            opportunity__status=Opportunity.Status.PUBLISHED,
+        )
+    ).order_by("starts_at", "pk")
+    by_space: dict[int, list[Session]] = {}
+    for session in sessions:
+        by_space.setdefault(session.space_id, []).append(session)
+    return by_space
+
+
+def calendar_sessions(
+    *, city: City, start: dt.datetime, end: dt.datetime, partner: Partner | None = None
+) -> QuerySet[Session]:
+    """Sessions of published opportunities starting in [start, end), cancelled ones included (the
+    calendar marks them), soonest first; optionally of one partner's opportunities."""
+    sessions = for_city(Session.objects, city).filter(
+        starts_at__gte=start, starts_at__lt=end, opportunity__status=Opportunity.Status.PUBLISHED
+    )
+    if partner is not None:
+        sessions = sessions.filter(opportunity__provider=partner)
+    return _session_related(sessions).order_by("starts_at", "pk")
+
+
+def feed_sessions(*, city: City, since: dt.datetime, partner: Partner | None = None) -> QuerySet[Session]:
+    """Sessions for an iCalendar feed: every session starting from `since` of an opportunity that is public
+    (published, or cancelled so that subscribers see the cancellation), soonest first."""
+    sessions = (
+        for_city(Session.objects, city)
+        .filter(starts_at__gte=since)
+        .exclude(opportunity__status=Opportunity.Status.DRAFT)
+    )
+    if partner is not None:
+        sessions = sessions.filter(opportunity__provider=partner)
+    return _session_related(sessions).order_by("starts_at", "pk")
+
+
+def session_get(*, city: City, opportunity_slug: str, pk: int) -> Session | None:
+    """One session of a public (not draft) opportunity, addressed by the opportunity's slug and its id."""
+    return (
+        _session_related(for_city(Session.objects, city))
+        .exclude(opportunity__status=Opportunity.Status.DRAFT)
+        .filter(pk=pk, opportunity__slug=opportunity_slug)
+        .first()
+    )
