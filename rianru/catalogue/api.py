@@ -2,18 +2,22 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
+from django.conf import settings
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from rianru.catalogue import selectors
+from rianru.catalogue import geo, selectors
 from rianru.catalogue.models import LearningSpace, Opportunity
+from rianru.core import thai
 from rianru.core.errors import ValidationFailed
 from rianru.network.api import city_or_404
 from rianru.network.models import Sector
+from rianru.network.selectors import city_time_zone
 
 router = Router(tags=["catalogue"])
 
@@ -144,3 +148,132 @@ def opportunity_detail(request, city: str, slug: str):
 @paginate(PageNumberPagination, page_size=50)
 def space_list(request, city: str):
     return selectors.space_search(city=city_or_404(city))
+
+
+# --- the map: GeoJSON ---------------------------------------------------------------------------------
+
+
+class MapQuery(Schema):
+    kind: LearningSpace.Kind | None = None
+    zone: int | None = Field(None, ge=1)
+    accessible: bool = False
+    lat: float | None = Field(None, ge=-90, le=90, description="With lon: list spaces near this point.")
+    lon: float | None = Field(None, ge=-180, le=180)
+    community: str | None = Field(None, description="Near this community (slug), if no lat/lon is given.")
+    radius_km: float = Field(geo.DEFAULT_RADIUS_KM, gt=0, le=geo.MAX_RADIUS_KM)
+    lang: Literal["th", "en"] | None = Field(
+        None, description="Language of names, labels and URLs (default: Thai)."
+    )
+
+
+class MapSessionOut(Schema):
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    when: str = Field(..., description="Start, formatted for the language (Buddhist era in Thai).")
+    url: str
+
+
+class MapSpaceProperties(Schema):
+    slug: str
+    name: str
+    name_th: str
+    name_en: str
+    kind: LearningSpace.Kind
+    kind_label: str
+    address: str
+    zone: str | None
+    community: str | None
+    accessible: bool
+    url: str
+    distance_km: float | None
+    upcoming_count: int = Field(..., description="Sessions starting in the next 14 days.")
+    next_sessions: list[MapSessionOut]
+    is_demo: bool
+
+
+class PointGeometry(Schema):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(..., description="[longitude, latitude] (GeoJSON order).")
+
+
+class MapFeature(Schema):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: PointGeometry
+    properties: MapSpaceProperties
+
+
+class MapOut(Schema):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[MapFeature]
+    center: list[float] | None = Field(None, description="[longitude, latitude] of the point, if any.")
+    radius_km: float | None = None
+    session_days: int
+
+
+MAP_NEXT_SESSIONS = 3
+
+
+def _map_feature(entry: geo.MapEntry) -> dict:
+    space = entry.space
+    return {
+        "id": f"space-{space.slug}",
+        "geometry": {"coordinates": [float(space.longitude), float(space.latitude)]},
+        "properties": {
+            "slug": space.slug,
+            "name": space.name,
+            "name_th": space.name_th,
+            "name_en": space.name_en,
+            "kind": space.kind,
+            "kind_label": str(space.get_kind_display()),
+            "address": space.address,
+            "zone": space.zone.name if space.zone else None,
+            "community": space.community.name if space.community else None,
+            "accessible": space.is_accessible,
+            "url": space.get_absolute_url(),
+            "distance_km": None if entry.distance_km is None else round(entry.distance_km, 3),
+            "upcoming_count": len(entry.sessions),
+            "next_sessions": [
+                {
+                    "title": session.opportunity.title,
+                    "starts_at": session.starts_at,
+                    "ends_at": session.ends_at,
+                    "when": thai.format_datetime(session.starts_at, "short"),
+                    "url": session.opportunity.get_absolute_url(),
+                }
+                for session in entry.sessions[:MAP_NEXT_SESSIONS]
+            ],
+            "is_demo": space.is_demo,
+        },
+    }
+
+
+@router.get(
+    "/{city}/map",
+    response=MapOut,
+    url_name="catalogue_map",
+    summary="Learning spaces as GeoJSON, with their sessions of the next 14 days",
+    description="A GeoJSON FeatureCollection of the city's learning spaces (the map page's data). With `lat` "
+    "and `lon`, or `community`, only spaces within `radius_km` (default 5) are listed, nearest first, each "
+    "with `distance_km`. Names, labels and URLs are in `lang` (default: Thai).",
+)
+def space_map(request, city: str, query: Query[MapQuery]):
+    city_row = city_or_404(city)
+    if (query.lat is None) != (query.lon is None):
+        raise ValidationFailed(_("Give both lat and lon, or neither."), code="invalid_point")
+    language = query.lang or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(city_time_zone(city_row)):
+        point, _community = geo.near_point(
+            city=city_row, community=query.community, lat=query.lat, lon=query.lon
+        )
+        filters = selectors.SpaceFilters(kind=query.kind, zone=query.zone, accessible=query.accessible)
+        entries = geo.map_spaces(
+            city=city_row, now=timezone.now(), filters=filters, point=point, radius_km=query.radius_km
+        )
+        return {
+            "features": [_map_feature(entry) for entry in entries],
+            "center": [point[1], point[0]] if point else None,
+            "radius_km": query.radius_km if point else None,
+            "session_days": geo.MAP_SESSION_DAYS,
+        }

@@ -7,9 +7,11 @@ valid choice is an error on that field; the page ignores that filter and says so
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rianru.catalogue.geo import DEFAULT_RADIUS_KM, RADII_KM
 from rianru.catalogue.models import LearningSpace, Opportunity
 from rianru.catalogue.selectors import OpportunityFilters, SpaceFilters
 from rianru.network.models import Sector
+from rianru.network.selectors import sorted_by_name
 
 ANY = [("", _("Any"))]
 CHECKBOX = forms.CheckboxInput(attrs={"value": "1"})  # submits free=1 rather than free=on
@@ -64,3 +66,56 @@ class SpaceFilterForm(forms.Form):
         return SpaceFilters(
             kind=data.get("kind") or None, zone=data.get("zone"), accessible=bool(data.get("accessible"))
         )
+
+
+def _community_choices(zones) -> list:
+    """The zones' communities, one <optgroup> per zone (zones with their communities prefetched)."""
+    return [
+        (
+            zone.name,
+            [(community.slug, community.name) for community in sorted_by_name(zone.communities.all())],
+        )
+        for zone in zones
+        if zone.communities.all()
+    ]
+
+
+class MapFilterForm(SpaceFilterForm):
+    """The map page's filters: the space filters, and a point (a community, or lat/lon from the browser)
+    with a radius. The point's meaning (is the community known, where is it) is the view's to resolve."""
+
+    community = forms.ChoiceField(label=_("Near a community"), required=False)
+    radius_km = forms.TypedChoiceField(
+        label=_("Within"), required=False, coerce=int, empty_value=None,
+        choices=[(km, _("%(km)s km") % {"km": km}) for km in RADII_KM],
+    )  # fmt: skip
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, zones):
+        if not data.get("radius_km"):
+            data = data.copy()  # show the default radius as selected
+            data["radius_km"] = str(DEFAULT_RADIUS_KM)
+        super().__init__(data, zones=zones)
+        self.fields["community"].choices = ANY + _community_choices(zones)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("lat", _("A point needs both a latitude and a longitude."))
+            data["lat"] = data["lon"] = None
+        return data
+
+    def near(self) -> dict:
+        """{"community": slug or None, "lat": float or None, "lon": float or None, "radius_km": int}; the
+        browser's point wins over a community."""
+        self.is_valid()
+        data = self.cleaned_data
+        lat, lon = data.get("lat"), data.get("lon")
+        point = (lat, lon) if lat is not None and lon is not None else (None, None)
+        return {
+            "community": None if point[0] is not None else (data.get("community") or None),
+            "lat": point[0],
+            "lon": point[1],
+            "radius_km": data.get("radius_km") or DEFAULT_RADIUS_KM,
+        }

@@ -9,4 +9,11 @@ urlpatterns = [
     path("<city:city>/opportunities/<slug:slug>/", views.opportunity_detail, name="opportunity_detail"),
     path("<city:city>/spaces/", views.space_list, name="space_list"),
     path("<city:city>/spaces/<slug:slug>/", views.space_detail, name="space_detail"),
+    path("<city:city>/map/", views.map_page, name="map"),
+    path("<city:city>/calendar/", views.calendar_page, name="calendar"),
+    path("<city:city>/calendar.ics", views.city_ics, name="city_ics"),
+    path(
+        "<city:city>/opportunities/<slug:slug>/sessions/<int:pk>.ics", views.session_ics, name="session_ics"
+    ),
+    path("<city:city>/partners/<slug:slug>/calendar.ics", views.partner_ics, name="partner_ics"),
 ]

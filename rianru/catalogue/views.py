@@ -1,15 +1,20 @@
 """Catalogue pages: opportunities and learning spaces of one city. Thin: forms check, selectors read."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
-from rianru.catalogue import selectors
-from rianru.catalogue.forms import OpportunityFilterForm, SpaceFilterForm
+from rianru.catalogue import calendar, geo, ical, selectors
+from rianru.catalogue.forms import MapFilterForm, OpportunityFilterForm, SpaceFilterForm
+from rianru.core.errors import ValidationFailed
 from rianru.network.http import city_page
-from rianru.network.selectors import zone_list
+from rianru.network.selectors import city_time_zone, partner_directory, partner_get, zone_list
 
 OPPORTUNITIES_PER_PAGE = 24
 SPACES_PER_PAGE = 24
@@ -76,3 +81,123 @@ def space_detail(request, slug: str):
         raise Http404(slug)
     sessions = selectors.space_upcoming_sessions(space=space, now=timezone.now())[:50]
     return render(request, "catalogue/space_detail.html", {"space": space, "sessions": sessions})
+
+
+# --- map, calendar and iCalendar ----------------------------------------------------------------------
+
+
+@city_page
+def map_page(request):
+    """Learning spaces on a map (Leaflet, fed by the map API) and the same spaces as a list (no JS needed)."""
+    city = request.city
+    form = MapFilterForm(request.GET, zones=list(zone_list(city=city)))
+    near = form.near()
+    error = None
+    try:
+        point, community = geo.near_point(
+            city=city, community=near["community"], lat=near["lat"], lon=near["lon"]
+        )
+    except ValidationFailed as failure:
+        point, community, error = None, None, failure.message
+    entries = geo.map_spaces(
+        city=city, now=timezone.now(), filters=form.filters(), point=point, radius_km=near["radius_km"]
+    )
+    context = {
+        "form": form,
+        "entries": entries,
+        "point": point,
+        "community": community,
+        "radius_km": near["radius_km"],
+        "error": error,
+        "session_days": geo.MAP_SESSION_DAYS,
+        "tile_url": settings.RIANRU_MAP_TILE_URL,
+        "tile_attribution": settings.RIANRU_MAP_TILE_ATTRIBUTION,
+    }
+    return _render_listing(request, "catalogue/map.html", "catalogue/_map_results.html", context)
+
+
+@city_page
+def calendar_page(request):
+    """What's on by day, week or month; `?view=day|week|month&date=YYYY-MM-DD&partner=slug`."""
+    city = request.city
+    tz = city_time_zone(city)
+    today = timezone.localtime(timezone.now(), tz).date()
+    partners = partner_directory(city=city)
+    context = {
+        "partners": partners,
+        "today": today,
+        "partner": None,
+        "view_choices": calendar.VIEW_CHOICES,
+        "weekday_names": calendar.weekday_names(),
+        "first_day": calendar.FIRST_DAY,
+        "last_day": calendar.LAST_DAY,
+    }
+    try:
+        period = calendar.parse_period(request.GET.get("view"), request.GET.get("date"), today=today)
+        partner_slug = request.GET.get("partner", "").strip()
+        if partner_slug:
+            context["partner"] = next((p for p in partners if p.slug == partner_slug), None)
+            if context["partner"] is None:
+                raise ValidationFailed(_("Unknown partner."), code="unknown_partner")
+    except ValidationFailed as failure:
+        context.update(error=failure.message, period=calendar.period_for(calendar.DEFAULT_VIEW, today))
+        return render(request, "catalogue/calendar.html", context, status=400)
+    start, end = calendar.bounds(period, tz)
+    sessions = selectors.calendar_sessions(city=city, start=start, end=end, partner=context["partner"])
+    days = calendar.days_of(sessions, period, tz)
+    context.update(
+        period=period,
+        days=days,
+        session_count=sum(len(day["sessions"]) for day in days if day["in_period"]),
+        busy_days=[day for day in days if day["in_period"] and day["sessions"]],
+    )
+    return _render_listing(request, "catalogue/calendar.html", "catalogue/_calendar_results.html", context)
+
+
+FEED_PAST_DAYS = 30
+FEED_REFRESH = dt.timedelta(hours=1)
+
+
+def _ics_response(content: bytes, filename: str, *, feed: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if feed:
+        patch_cache_control(response, public=True, max_age=int(FEED_REFRESH.total_seconds()) // 4)
+    return response
+
+
+def _session_url(request):
+    return lambda session: request.build_absolute_uri(session.opportunity.get_absolute_url())
+
+
+@city_page
+def session_ics(request, slug: str, pk: int):
+    session = selectors.session_get(city=request.city, opportunity_slug=slug, pk=pk)
+    if session is None:
+        raise Http404(slug)
+    content = ical.sessions_to_ics([session], name=session.opportunity.title, url_for=_session_url(request))
+    return _ics_response(content, f"{slug}-{pk}.ics", feed=False)
+
+
+def _feed_since() -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+
+
+@city_page
+def city_ics(request):
+    city = request.city
+    sessions = selectors.feed_sessions(city=city, since=_feed_since())
+    name = _("Learning calendar of %(city)s") % {"city": city.name}
+    content = ical.sessions_to_ics(sessions, name=name, url_for=_session_url(request), refresh=FEED_REFRESH)
+    return _ics_response(content, f"{city.slug}.ics", feed=True)
+
+
+@city_page
+def partner_ics(request, slug: str):
+    partner = partner_get(city=request.city, slug=slug)
+    if partner is None:
+        raise Http404(slug)
+    sessions = selectors.feed_sessions(city=request.city, since=_feed_since(), partner=partner)
+    name = _("%(partner)s: learning calendar") % {"partner": partner.name}
+    content = ical.sessions_to_ics(sessions, name=name, url_for=_session_url(request), refresh=FEED_REFRESH)
+    return _ics_response(content, f"{request.city.slug}-{partner.slug}.ics", feed=True)

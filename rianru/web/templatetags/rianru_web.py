@@ -13,7 +13,9 @@ register = template.Library()
 NAV = (
     ("web:city_home", _("Home"), ("web:city_home",)),
     ("catalogue:opportunity_list", _("Opportunities"), ("catalogue:opportunity_",)),
+    ("catalogue:calendar", _("Calendar"), ("catalogue:calendar",)),
     ("catalogue:space_list", _("Spaces"), ("catalogue:space_",)),
+    ("catalogue:map", _("Map"), ("catalogue:map",)),
     ("network:partner_list", _("Partners"), ("network:partner_",)),
     ("network:mou_list", _("MOU"), ("network:mou_",)),
     ("monitoring:sdg_index", _("SDGs"), ("monitoring:sdg_",)),
