@@ -7,7 +7,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup demo test test-sqlite test-postgres lint format messages check clean openapi
+.PHONY: help run setup demo test test-sqlite test-postgres lint format messages check clean openapi bench-search
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -69,3 +69,6 @@ clean: ## remove the virtualenv, the SQLite database and collected static files
 openapi: $(BIN)/.installed ## write the OpenAPI schema of the JSON API to docs/openapi.json
 	$(BIN)/python -c "import django, json; django.setup(); from config.api import api; \
 	print(json.dumps(api.get_openapi_schema(), indent=2, ensure_ascii=False, sort_keys=True))" > docs/openapi.json
+
+bench-search: $(BIN)/.installed ## search benchmark, N=100,000 on SQLite and PostgreSQL (bench/README.md)
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
