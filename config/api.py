@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from rianru.catalogue.api import router as catalogue_router
 from rianru.core.errors import ApplicationError
 from rianru.network.api import router as network_router
+from rianru.search.api import router as search_router
 
 api = NinjaAPI(
     title="Rianru API",
@@ -55,3 +56,4 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/cities", network_router)
 api.add_router("/cities", catalogue_router)
+api.add_router("", search_router)

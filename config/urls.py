@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("rianru.web.urls")),
     path("", include("rianru.catalogue.urls")),
+    path("", include("rianru.search.urls")),
     path("", include((network_patterns, network_urls.app_name))),
     path("", include("rianru.monitoring.urls")),
     prefix_default_language=False,

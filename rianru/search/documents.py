@@ -5,6 +5,7 @@ stays a handful of queries per thousand documents.
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,11 +53,17 @@ class Doc:
     session_days: set[dt.datetime] = field(default_factory=set)
     next_start: dt.datetime | None = None
 
-    def to_tantivy(self) -> tantivy.Document:
+    def texts(self) -> tuple[str, str]:
+        return " ".join(part for part in self.title if part), " ".join(part for part in self.body if part)
+
+    def to_tantivy(self, tokens: tuple[str, str] | None = None) -> tantivy.Document:
+        """The tantivy document; `tokens` are the title's and body's tokens if already segmented."""
+        title_tokens, body_tokens = tokens or segment_texts(self.texts())
         doc = tantivy.Document()
         doc.add_text("key", self.key)
-        doc.add_text("title", " ".join(text.index_tokens(" ".join(self.title))))
-        doc.add_text("body", " ".join(text.index_tokens(" ".join(self.body))))
+        doc.add_text("title", title_tokens)
+        doc.add_text("body", body_tokens)
+        doc.add_text("surface", " ".join(latin_words(" ".join(self.texts()))))
         for name, values in self.facets.items():
             for value in values:
                 doc.add_text(name, value)
@@ -69,6 +76,22 @@ class Doc:
         if self.next_start is not None:
             doc.add_date("next_start", self.next_start)
         return doc
+
+
+LATIN_WORD = re.compile(r"[a-z]{3,}")
+
+
+def latin_words(value: str) -> set[str]:
+    return set(LATIN_WORD.findall(value.lower()))
+
+
+def segment_texts(texts: tuple[str, str]) -> tuple[str, str]:
+    return tuple(" ".join(text.index_tokens(part)) for part in texts)
+
+
+def segment_many(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Module-level so a process pool can run it."""
+    return [segment_texts(pair) for pair in pairs]
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

@@ -20,7 +20,7 @@ import tantivy
 from django.conf import settings
 
 # Bump when the fields change: an index of another version is rebuilt, never read.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ANALYZER = "rianru_ws"
 # Raw (untokenized), columnar fields whose values are counted as facets.
 FACET_FIELDS = (
@@ -52,6 +52,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", tokenizer_name=ANALYZER)
     builder.add_text_field("body", tokenizer_name=ANALYZER)
+    # Latin words as typed (not stemmed), only to find corrections for misspelt English words.
+    builder.add_text_field("surface", tokenizer_name=ANALYZER, index_option="basic")
     for name in FACET_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     builder.add_text_field("space_ids", stored=True, tokenizer_name="raw")

@@ -15,9 +15,12 @@ cursor: applying a change twice is harmless.
 import datetime as dt
 import fcntl
 import logging
+import multiprocessing
+import os
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,6 +38,9 @@ log = logging.getLogger(__name__)
 REREAD_WINDOW = dt.timedelta(seconds=10)
 # The change feed is pruned after this long: every index copy has applied them by then.
 KEEP_CHANGES = dt.timedelta(days=2)
+# Processes that segment text during a full rebuild (at most one per core).
+REBUILD_PROCESSES = 2
+PARALLEL_FROM_DOCUMENTS = 5000
 
 
 @dataclass
@@ -63,10 +69,10 @@ def _write(index_writer, kind: str, ids: list[int], now: dt.datetime, outcome: O
             outcome.added += 1
 
 
-def rebuild() -> Outcome:
+def rebuild(*, now: dt.datetime | None = None) -> Outcome:
     """Every document again, in one commit; the cursor moves to the newest change."""
     started = time.monotonic()
-    now = timezone.now()
+    now = now or timezone.now()
     last_change = SearchChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
     path = index_dir()
     state = read_state(path)
@@ -74,19 +80,53 @@ def rebuild() -> Outcome:
     if state.get("schema") not in (None, SCHEMA_VERSION):
         index = _recreate(path)
     outcome = Outcome()
-    with writer(index) as index_writer:
-        index_writer.delete_all_documents()
-        for kind in documents.BUILDERS:
-            for _pk, doc in documents.BUILDERS[kind](documents.all_ids(kind), now):
-                if doc is not None:
-                    index_writer.add_document(doc.to_tantivy())
-                    outcome.added += 1
-        index_writer.commit()
-        index_writer.wait_merging_threads()
+    # Segmentation is the costly part: spread it over the cores (the pool forks before the writer starts).
+    ids = {kind: documents.all_ids(kind) for kind in documents.BUILDERS}
+    text.dictionary_version()  # load the dictionaries once, before the pool's processes fork
+    workers = min(os.cpu_count() or 1, REBUILD_PROCESSES)
+    big = sum(map(len, ids.values())) >= PARALLEL_FROM_DOCUMENTS
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        if workers > 1 and big
+        else None
+    )
+    try:
+        with writer(index) as index_writer:
+            index_writer.delete_all_documents()
+            for kind, builder in documents.BUILDERS.items():
+                for batch in _batches(builder(ids[kind], now)):
+                    for doc, tokens in zip(batch, _segment(batch, pool), strict=True):
+                        index_writer.add_document(doc.to_tantivy(tokens))
+                    outcome.added += len(batch)
+            index_writer.commit()
+            index_writer.wait_merging_threads()
+    finally:
+        if pool:
+            pool.shutdown()
     write_state({**_expected_meta(), "change_id": last_change, "time": now.isoformat()}, path)
     reader.refresh()
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _batches(pairs, size: int = documents.BATCH):
+    batch = []
+    for _pk, doc in pairs:
+        if doc is not None:
+            batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _segment(batch: list, pool) -> list[tuple[str, str]]:
+    texts = [doc.texts() for doc in batch]
+    if pool is None or len(texts) < 200:
+        return documents.segment_many(texts)
+    half = len(texts) // 2
+    return [pair for part in pool.map(documents.segment_many, [texts[:half], texts[half:]]) for pair in part]
 
 
 def _recreate(path):
@@ -96,12 +136,12 @@ def _recreate(path):
     return open_index(path)
 
 
-def catch_up() -> Outcome:
+def catch_up(*, now: dt.datetime | None = None) -> Outcome:
     """Apply what changed since the last run; one commit, or none if nothing changed."""
     if needs_rebuild():
-        return rebuild()
+        return rebuild(now=now)
     started = time.monotonic()
-    now = timezone.now()
+    now = now or timezone.now()
     path = index_dir()
     state = read_state(path)
     cursor = state.get("change_id", 0)
@@ -124,10 +164,30 @@ def catch_up() -> Outcome:
             for kind, ids in todo.items():
                 _write(index_writer, kind, list(ids), now, outcome)
             index_writer.commit()
+        reader.refresh()  # this process sees its own commit at once; others within READER_CHECK_SECONDS
     new_cursor = max([cursor, *(row[0] for row in changes)])
     write_state({**state, "change_id": new_cursor, "time": now.isoformat()}, path)
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+@dataclass
+class Status:
+    built: bool
+    documents: int
+    pending_changes: int
+    outdated: bool  # built with another schema or dictionary: the next catch-up rebuilds it
+
+
+def status() -> Status:
+    index = open_index(create=False)
+    if index is None:
+        return Status(built=False, documents=0, pending_changes=0, outdated=True)
+    state = read_state()
+    pending = SearchChange.objects.filter(id__gt=state.get("change_id", 0)).count()
+    return Status(
+        built=True, documents=index.searcher().num_docs, pending_changes=pending, outdated=needs_rebuild()
+    )
 
 
 def prune_changes(now: dt.datetime | None = None) -> int:

@@ -11,6 +11,7 @@ add a second value to it.
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -25,7 +26,7 @@ from rianru.core.errors import ApplicationError, ValidationFailed
 from rianru.frameworks.models import KflcItem, SdgGoal
 from rianru.network.models import City, Community, Partner, Sector, Zone
 from rianru.search import text
-from rianru.search.documents import parse_key
+from rianru.search.documents import BODY_DESCRIPTION_CHARS, parse_key
 from rianru.search.index import SCHEMA, reader
 
 TITLE_BOOST = 3.0
@@ -33,6 +34,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 500
 MAX_RADIUS_KM = 100.0
 FACET_SIZE = 100
+MAX_CORRECTED_WORDS = 6
 TYPES = ("opportunity", "space", "partner")
 SORTS = ("relevance", "date", "distance")
 # (parameter, index field): facets whose values are chosen from lists and counted.
@@ -72,6 +74,7 @@ class SearchParams:
     lat: float | None = None
     lon: float | None = None
     radius_km: float = 5.0
+    near_community: str = ""  # the point is this community's (the mean of its learning spaces)
     sort: str = ""
     page: int = 1
     page_size: int = 20
@@ -162,6 +165,15 @@ class SearchParams:
             errors["date_to"] = _("The end date must not be before the start date.")
         if (lat is None) != (lon is None) and "lat" not in errors and "lon" not in errors:
             errors["lat"] = _("Give both lat and lon, or neither.")
+        near_community = one("near_community")
+        if near_community and lat is None:
+            point = community_point(city, near_community)
+            if point is None:
+                errors["near_community"] = _(
+                    "Unknown community, or it has no learning space with a location."
+                )
+            else:
+                lat, lon = point
         sort = one("sort")
         if sort and sort not in SORTS:
             errors["sort"] = _("sort must be one of: %(values)s") % {"values": ", ".join(SORTS)}
@@ -170,9 +182,10 @@ class SearchParams:
         if errors:
             raise ValidationFailed(_("The search request is not valid."), extra={"errors": errors})
         return cls(
-            q=one("q")[: text.MAX_QUERY_CHARS],
+            q=query_text(data)[: text.MAX_QUERY_CHARS],
             filters=filters, flags=frozenset(flags), paid=paid, age=age, date_from=date_from,
-            date_to=date_to, lat=lat, lon=lon, radius_km=radius or 5.0, sort=sort, page=page,
+            date_to=date_to, lat=lat, lon=lon, radius_km=radius or 5.0, near_community=near_community,
+            sort=sort, page=page,
             page_size=page_size,
         )  # fmt: skip
 
@@ -184,14 +197,24 @@ class SearchParams:
         pairs += [(name, "true") for name in FLAG_FACETS if name in self.flags]
         if self.paid:
             pairs.append(("free", "false"))
-        for name in ("age", "date_from", "date_to", "lat", "lon"):
+        for name in ("age", "date_from", "date_to") + (() if self.near_community else ("lat", "lon")):
             if getattr(self, name) is not None:
                 pairs.append((name, str(getattr(self, name))))
+        if self.near_community:
+            pairs.append(("near_community", self.near_community))
         if self.near:
             pairs.append(("radius_km", f"{self.radius_km:g}"))
         if self.sort:
             pairs.append(("sort", self.sort))
         return pairs
+
+
+def query_text(data) -> str:
+    """The words typed, whole: commas are part of a query (unlike facet lists)."""
+    raw = data.get("q") if not hasattr(data, "getlist") else (data.getlist("q") or [""])[0]
+    if isinstance(raw, list | tuple):
+        raw = raw[0] if raw else ""
+    return str(raw or "").strip()
 
 
 @dataclass
@@ -231,9 +254,17 @@ class SearchResult:
 # --- allowed values and labels, cached per city and language ----------------------------------------
 
 
+CACHE_SECONDS = 60
+
+
+def cache_keys(city_id: int) -> list[str]:
+    """What is cached per city: rows of this process are forgotten on a write, other workers' expire."""
+    return [f"search:choices:{city_id}:th", f"search:choices:{city_id}:en", f"search:space-points:{city_id}"]
+
+
 def _choices(city: City) -> dict[str, dict[str, str]]:
     """{parameter: {value: label in the active language}}."""
-    language = (translation.get_language() or "th")[:2]
+    language = "en" if (translation.get_language() or "th")[:2] == "en" else "th"
     cache_key = f"search:choices:{city.pk}:{language}"
     found = cache.get(cache_key)
     if found is not None:
@@ -263,7 +294,7 @@ def _choices(city: City) -> dict[str, dict[str, str]]:
         "mode": {k: str(v) for k, v in Opportunity.Mode.choices},
         "language": {k: str(v) for k, v in Opportunity.Language.choices},
     }
-    cache.set(cache_key, choices, 60)
+    cache.set(cache_key, choices, CACHE_SECONDS)
     return choices
 
 
@@ -357,7 +388,7 @@ def _space_points(city: City) -> list[tuple[int, float, float]]:
                 "pk", "latitude", "longitude"
             )
         ]
-        cache.set(cache_key, points, 60)
+        cache.set(cache_key, points, CACHE_SECONDS)
     return points
 
 
@@ -367,6 +398,16 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def community_point(city: City, slug: str) -> tuple[float, float] | None:
+    """A community's point: the mean location of its learning spaces (communities have no coordinates)."""
+    rows = list(
+        LearningSpace.objects.filter(city=city, community__slug=slug).values_list("latitude", "longitude")
+    )
+    if not rows:
+        return None
+    return sum(float(r[0]) for r in rows) / len(rows), sum(float(r[1]) for r in rows) / len(rows)
 
 
 def spaces_within(city: City, lat: float, lon: float, radius_km: float) -> dict[int, float]:
@@ -444,14 +485,19 @@ def search(*, city: City, params: SearchParams, now: dt.datetime | None = None) 
     near = spaces_within(city, params.lat, params.lon, params.radius_km) if params.near else None
     _query, count, hits = _run(searcher, params, city, tokens, near=near)
     suggestion, partial = None, False
+    used_tokens = tokens
     if count == 0 and tokens:
         suggestion = suggest(searcher, params, city, tokens)
         if suggestion:
-            _query, count, hits = _run(searcher, params, city, text.query_tokens(suggestion), near=near)
-        elif len(tokens) > 1:
+            corrected = text.query_tokens(suggestion)
+            _query, count, hits = _run(searcher, params, city, corrected, near=near)
+            if count:
+                used_tokens = corrected
+            else:  # the corrected words exist, but not together: fall back to "some words"
+                suggestion, tokens = None, corrected
+        if count == 0 and len(tokens) > 1:
             _query, count, hits = _run(searcher, params, city, tokens, require_all=False, near=near)
-            partial = count > 0
-    used_tokens = text.query_tokens(suggestion) if suggestion else tokens
+            partial, used_tokens = count > 0, tokens
     _hydrate(hits, city=city, tokens=used_tokens, near=near, now=now)
     facets = facet_counts(searcher, params, city, used_tokens, near=near, require_all=not partial)
     return SearchResult(
@@ -523,64 +569,81 @@ def _known(searcher, token: str) -> bool:
     return searcher.doc_freq("title", token) > 0 or searcher.doc_freq("body", token) > 0
 
 
-def _closest_term(searcher, token: str) -> str | None:
-    """The indexed word nearest to a misspelt one: tantivy finds documents with a word within edit
-    distance 1–2; their titles and bodies name the word."""
-    distance = 1 if len(token) <= 4 else 2
+def _fuzzy_documents(searcher, term: str, distance: int) -> list[tuple[str, int]]:
+    fields = ("title", "body", "surface") if term.isascii() else ("title", "body")
     query = tantivy.Query.boolean_query(
         [
-            (tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(SCHEMA, "title", token, distance, True)),
-            (tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(SCHEMA, "body", token, distance, True)),
+            (tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(SCHEMA, name, term, distance, True))
+            for name in fields
         ]
     )
-    found = searcher.search(query, 5, count=False)
-    candidates: dict[str, int] = {}
-    for _score, address in found.hits:
-        kind, pk = parse_key(searcher.doc(address)["key"][0])
-        for word in text.index_tokens(_document_text(kind, pk)):
-            if word != token and abs(len(word) - len(token)) <= distance:
-                d = edit_distance(token, word)
-                if d <= distance:
-                    candidates[word] = min(candidates.get(word, d), d)
-    if not candidates:
-        return None
-    return min(candidates, key=lambda w: (candidates[w], -searcher.doc_freq("title", w), w))
+    return [
+        parse_key(searcher.doc(address)["key"][0])
+        for _score, address in searcher.search(query, 5, count=False).hits
+    ]
+
+
+def _surface_words(document_text: str) -> set[str]:
+    """The words of a text as a reader would type them: Thai words as segmented, Latin words whole
+    (index tokens of English are stems, which must not be offered as a correction)."""
+    normal = text.normalize(document_text)
+    latin = set(re.findall(r"[a-z]+", normal))
+    return latin | {token for token in text.index_tokens(document_text) if not token.isascii()}
+
+
+def _correct_word(searcher, word: str) -> str | None:
+    """The nearest word of the indexed documents to a misspelt one (edit distance 1 or 2), or None.
+    tantivy finds documents holding a near term; their text gives the word to offer."""
+    normal = text.normalize(word)
+    distance = 1 if len(normal) <= 4 else 2
+    terms = {normal, *(t for t in text.query_tokens(word) if not _known(searcher, t))}
+    found: set[tuple[str, int]] = set()
+    for term in terms:
+        found.update(_fuzzy_documents(searcher, term, distance))
+    best = None
+    for kind, pk in found:
+        for candidate in _surface_words(_document_text(kind, pk)):
+            if abs(len(candidate) - len(normal)) > distance or candidate == normal:
+                continue
+            d = edit_distance(normal, candidate)
+            if d <= distance and (best is None or (d, candidate) < best):
+                best = (d, candidate)
+    return best[1] if best else None
 
 
 def _document_text(kind: str, pk: int) -> str:
+    """What a document was indexed from (as `documents` builds it, without related rows)."""
     if kind == "opportunity":
-        row = Opportunity.objects.filter(pk=pk).values_list(
-            "title_th", "title_en", "summary_th", "summary_en"
-        )
+        fields = ("title_th", "title_en", "summary_th", "summary_en", "description_th", "description_en")
+        row = Opportunity.objects.filter(pk=pk).values_list(*fields)
     elif kind == "space":
-        row = LearningSpace.objects.filter(pk=pk).values_list(
-            "name_th", "name_en", "address_th", "address_en"
-        )
+        fields = ("name_th", "name_en", "address_th", "address_en", "description_th", "description_en")
+        row = LearningSpace.objects.filter(pk=pk).values_list(*fields)
     else:
-        row = Partner.objects.filter(pk=pk).values_list("name_th", "name_en", "short_name_en")
-    return " ".join(part for part in (row.first() or ()) if part)
+        row = Partner.objects.filter(pk=pk).values_list(
+            "name_th", "name_en", "short_name_en", "description_en"
+        )
+    return " ".join(part[:BODY_DESCRIPTION_CHARS] for part in (row.first() or ()) if part)
 
 
 def suggest(searcher, params: SearchParams, city: City, tokens: list[str]) -> str | None:
-    """A corrected query that finds something: the other keyboard layout, else the nearest known words."""
+    """A corrected query: the other keyboard layout if that finds something, else the query with each
+    unknown word replaced by the nearest known one (None if no word could be corrected)."""
+    first_page = replace(params, page=1)
     swapped = text.keyboard_swap(params.q)
     if swapped:
         swapped_tokens = text.query_tokens(swapped)
-        if swapped_tokens and _run(searcher, replace(params, page=1), city, swapped_tokens)[1]:
+        if swapped_tokens and _run(searcher, first_page, city, swapped_tokens)[1]:
             return swapped
-    corrected, changed = [], False
-    for token in tokens:
-        if _known(searcher, token):
-            corrected.append(token)
+    words, changed = params.q.split()[:MAX_CORRECTED_WORDS], False
+    for position, word in enumerate(words):
+        if all(_known(searcher, token) for token in text.query_tokens(word)):
             continue
-        closest = _closest_term(searcher, token)
-        if closest:
-            corrected.append(closest)
-            changed = True
-        else:
-            corrected.append(token)
-    if changed and _run(searcher, replace(params, page=1), city, corrected)[1]:
-        return " ".join(corrected)
+        corrected = _correct_word(searcher, word)
+        if corrected:
+            words[position], changed = corrected, True
+    if changed:
+        return " ".join(words)
     return None
 
 

@@ -1,9 +1,10 @@
 """Every write that changes what search shows leaves a `SearchChange` row, in the write's transaction."""
 
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from rianru.catalogue.models import LearningSpace, Opportunity, Session
-from rianru.network.models import Partner
+from rianru.network.models import Community, Partner, Zone
 from rianru.search.models import SearchChange
 
 KINDS = {Opportunity: "opportunity", LearningSpace: "space", Partner: "partner"}
@@ -38,7 +39,19 @@ def _opportunity_relations_changed(sender, instance, action, reverse, pk_set, **
             record("opportunity", pk)
 
 
+def _forget_cached_choices(sender, instance, **kwargs):
+    """Facet labels and learning-space points are cached per city (rianru.search.services)."""
+    from rianru.search.services import cache_keys
+
+    cache.delete_many(cache_keys(instance.city_id))
+
+
 def connect() -> None:
+    for model in (Partner, Zone, Community, LearningSpace):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _forget_cached_choices, sender=model, dispatch_uid=f"search-cache-{model.__name__}-{signal}"
+            )
     for model in KINDS:
         post_save.connect(_row_changed, sender=model, dispatch_uid=f"search-{model.__name__}-save")
         post_delete.connect(_row_changed, sender=model, dispatch_uid=f"search-{model.__name__}-delete")

@@ -162,12 +162,8 @@ def test_recall_at_10_and_mrr(catalogue, capsys):
 
 
 # Faults of the engine these queries found, kept as strict expected failures so that the fix shows up.
-KNOWN_FAULTS = {
-    "meditaton": "typo correction compares the stemmed query word with stemmed index words "
-    "('meditaton' vs 'medit': distance 4), so a typo in a long English word is never corrected",
-    "shv'l,6f": 'SearchParams.parse splits q on commas like a list facet, so q becomes "shv\'l" '
-    "(ห้องส on the Thai layout)",
-}
+# Queries the engine is known to get wrong, with why (strict: fixing one fails the run until removed).
+KNOWN_FAULTS: dict[str, str] = {}
 
 
 def _suggestion_cases():

@@ -12,6 +12,7 @@ register = template.Library()
 
 NAV = (
     ("web:city_home", _("Home"), ("web:city_home",)),
+    ("search:search", _("Search"), ("search:",)),
     ("catalogue:opportunity_list", _("Opportunities"), ("catalogue:opportunity_",)),
     ("catalogue:calendar", _("Calendar"), ("catalogue:calendar",)),
     ("catalogue:space_list", _("Spaces"), ("catalogue:space_",)),

@@ -100,7 +100,18 @@ def test_city_home_shows_the_city_network_and_quick_links(client, city, language
     nav = page.select("nav.site-nav a")
     assert [a.get("href") for a in nav] == [
         f"{prefix}/khon-kaen/{path}"
-        for path in ",opportunities/,calendar/,spaces/,map/,partners/,mou/,sdg/,overview/".split(",")
+        for path in [
+            "",
+            "search/",
+            "opportunities/",
+            "calendar/",
+            "spaces/",
+            "map/",
+            "partners/",
+            "mou/",
+            "sdg/",
+            "overview/",
+        ]
     ]
     assert page.select_one("nav.site-nav a[aria-current=page]").get("href") == f"{prefix}/khon-kaen/"
 

@@ -21,6 +21,12 @@ def default_workers() -> int:
     return max(2, min(os.cpu_count() or 2, 8))
 
 
+def start_search_indexer(worker) -> None:
+    from rianru.search import indexer
+
+    indexer.start_in_background()
+
+
 def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
 
@@ -50,6 +56,7 @@ class Command(BaseCommand):
         self.check(display_num_errors=False)
         self.ensure_static_files()
         self.warn_unapplied_migrations()
+        self.ensure_search_index()
         return self.serve(bind_address(host, port), workers or default_workers(), threads)
 
     def serve_dev(self, host: str, port: int) -> None:
@@ -74,6 +81,26 @@ class Command(BaseCommand):
                 )
                 % {"path": settings.STATIC_ROOT, "error": exc}
             ) from None
+
+    def ensure_search_index(self) -> None:
+        """Build the search index before the first request if it is missing or of an older kind."""
+        from rianru.search import indexer
+
+        try:
+            if indexer.needs_rebuild():
+                self.stdout.write(_("Building the search index (first run or new version) ..."))
+                outcome = indexer.rebuild()
+                self.stdout.write(
+                    _("Search index built: %(count)s documents in %(seconds).1f s.")
+                    % {"count": outcome.added, "seconds": outcome.seconds}
+                )
+        except Exception as exc:  # the pages still work; search answers 503 until it is built
+            self.stderr.write(
+                _("Warning: the search index could not be built (%(error)s). Run `rianru search rebuild`.")
+                % {"error": first_line(exc)}
+            )
+        finally:
+            connections.close_all()
 
     def warn_unapplied_migrations(self) -> None:
         try:
@@ -113,6 +140,8 @@ class Command(BaseCommand):
             "proc_name": "rianru",
             # Several servers (tests, staging next to production) must not fight over one control socket.
             "control_socket_disable": True,
+            # One worker per machine keeps the search index in step with the database (a file lock).
+            "post_worker_init": start_search_indexer,
         }
 
         class Server(BaseApplication):

@@ -65,6 +65,7 @@ class Command(BaseCommand):
         except DatabaseError as exc:
             self.report(_("database"), False, _("query failed: %(error)s") % {"error": first_line(exc)})
         self.check_static_files()
+        self.check_search_index()
         return self.finish()
 
     def check_reference_data(self) -> None:
@@ -111,6 +112,28 @@ class Command(BaseCommand):
                     "not collected in %(path)s; `rianru serve` collects them, or run `rianru collectstatic --noinput`"
                 )
                 % {"path": settings.STATIC_ROOT},
+            )
+
+    def check_search_index(self) -> None:
+        from rianru.search import indexer
+
+        try:
+            state = indexer.status()
+        except (OSError, ValueError, DatabaseError) as exc:
+            self.report(_("search index"), False, first_line(exc))
+            return
+        if not state.built:
+            self.note(
+                _("search index"), _("not built; `rianru serve` builds it, or run `rianru search rebuild`")
+            )
+        elif state.outdated:
+            self.note(_("search index"), _("built by another version; it is rebuilt on the next catch-up"))
+        else:
+            self.report(
+                _("search index"),
+                True,
+                _("%(documents)s documents, %(pending)s changes waiting")
+                % {"documents": state.documents, "pending": state.pending_changes},
             )
 
     def report(self, name: str, ok: bool, detail: str) -> None:
