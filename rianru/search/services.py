@@ -505,6 +505,21 @@ def search(*, city: City, params: SearchParams, now: dt.datetime | None = None) 
     )
 
 
+ICS_MAX_OPPORTUNITIES = 500
+
+
+def matching_opportunity_ids(
+    *, city: City, params: SearchParams, limit: int = ICS_MAX_OPPORTUNITIES
+) -> list[int]:
+    """The ids of the first `limit` opportunities this search finds, in its order (for exports)."""
+    searcher = _searcher()
+    only = replace(params, filters={**params.filters, "type": ("opportunity",)}, page=1, page_size=limit)
+    tokens = text.query_tokens(only.q) if only.q else []
+    near = spaces_within(city, only.lat, only.lon, only.radius_km) if only.near else None
+    _query, _count, hits = _run(searcher, only, city, tokens, near=near)
+    return [hit.pk for hit in hits]
+
+
 def facet_counts(
     searcher, params, city, tokens, *, near=None, require_all=True
 ) -> dict[str, list[FacetValue]]:

@@ -6,4 +6,5 @@ from rianru.search import views
 app_name = "search"
 urlpatterns = [
     path("<city:city>/search/", views.search_page, name="search"),
+    path("<city:city>/search.ics", views.search_ics, name="search_ics"),
 ]

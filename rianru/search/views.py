@@ -1,11 +1,14 @@
 """The search page: one box, facets with live counts, near me; HTMX swaps the results, every state is a URL."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from rianru.catalogue import ical
+from rianru.catalogue.selectors import feed_sessions
 from rianru.core.errors import ApplicationError
 from rianru.network.http import city_page
 from rianru.network.selectors import zone_list
@@ -78,4 +81,23 @@ def search_page(request):
     template = "search/_results.html" if _fragment_requested(request) else "search/search.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@city_page
+def search_ics(request):
+    """The upcoming sessions of what a search finds (its first 500 opportunities), as iCalendar."""
+    city = request.city
+    try:
+        params = services.SearchParams.parse(request.GET, city=city)
+        ids = services.matching_opportunity_ids(city=city, params=params)
+    except ApplicationError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+    sessions = feed_sessions(city=city, since=timezone.now()).filter(opportunity_id__in=ids)
+    name = _("%(city)s: %(search)s") % {"city": city.name, "search": params.q or _("search")}
+    content = ical.sessions_to_ics(
+        sessions, name=name, url_for=lambda s: request.build_absolute_uri(s.opportunity.get_absolute_url())
+    )
+    response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{city.slug}-search.ics"'
     return response

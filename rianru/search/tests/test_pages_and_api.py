@@ -119,3 +119,19 @@ def test_query_count_is_bounded(client, city, indexed, django_assert_max_num_que
     indexer.catch_up()
     with django_assert_max_num_queries(12):
         client.get("/api/v1/search", {"q": "silk", "city": city.slug})
+
+
+def test_a_search_exports_its_sessions_as_icalendar(client, city, indexed):
+    from icalendar import Calendar
+
+    other = OpportunityFactory(city=city, title_en="Pottery", description_en="Clay.", description_th="ดินเผา")
+    SessionFactory(opportunity=other)
+    from rianru.search import indexer
+
+    indexer.catch_up()
+    response = client.get(f"/en/{city.slug}/search.ics", {"q": "silk"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == ["Silk weaving workshop"]
+    assert client.get(f"/{city.slug}/search.ics", {"sdg": "99"}).status_code == 400
