@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from rianru.catalogue import geo
 from rianru.catalogue import selectors as catalogue_selectors
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity
 from rianru.core.errors import ApplicationError, ValidationFailed
@@ -392,29 +393,16 @@ def _space_points(city: City) -> list[tuple[int, float, float]]:
     return points
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine) in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def community_point(city: City, slug: str) -> tuple[float, float] | None:
-    """A community's point: the mean location of its learning spaces (communities have no coordinates)."""
-    rows = list(
-        LearningSpace.objects.filter(city=city, community__slug=slug).values_list("latitude", "longitude")
-    )
-    if not rows:
-        return None
-    return sum(float(r[0]) for r in rows) / len(rows), sum(float(r[1]) for r in rows) / len(rows)
+    community = geo.community_find(city=city, slug=slug)
+    return geo.community_point(community) if community else None
 
 
 def spaces_within(city: City, lat: float, lon: float, radius_km: float) -> dict[int, float]:
     """{space id: distance in km} for the city's learning spaces within the radius."""
     found = {}
     for pk, space_lat, space_lon in _space_points(city):
-        distance = distance_km(lat, lon, space_lat, space_lon)
+        distance = geo.distance_km(lat, lon, space_lat, space_lon)
         if distance <= radius_km:
             found[pk] = distance
     return found
