@@ -148,9 +148,8 @@
     });
   }
 
-  document.body.addEventListener("htmx:afterSettle", function (event) {
-    if (event.target && (event.target.id === "results" || event.target.closest && event.target.closest("#results"))) load();
-  });
+  // The filter form is the page's only HTMX element: after it swapped the list, redraw the markers.
+  document.body.addEventListener("htmx:afterSettle", load);
   document.body.addEventListener("htmx:historyRestore", load);
   window.addEventListener("pageshow", function (event) { if (event.persisted) load(); });
   load();
