@@ -38,6 +38,8 @@ def server(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DATABASE_URL": f"sqlite:///{root}/rianru.sqlite3",
         "RIANRU_STATIC_ROOT": str(root / "static"),
+        "RIANRU_SEARCH_INDEX_DIR": str(root / "search-index"),
+        "RIANRU_MAP_TILE_URL": "",  # offline: the map shows markers without tiles
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
     }

@@ -1,5 +1,9 @@
 """Test settings: SQLite in memory by default; RIANRU_TEST_DATABASE_URL selects another database."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import environ
 
 from config.database import database_from_url
@@ -21,3 +25,5 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
 RIANRU_SEARCH_INDEXER = "off"  # tests apply changes themselves (rianru.search.indexer.catch_up)
+# Never the real index folder: tests that need an index make their own (rianru/search/tests/conftest.py).
+RIANRU_SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / f"rianru-test-search-index-{os.getpid()}"
