@@ -5,6 +5,7 @@ valid choice is an error on that field; the page ignores that filter and says so
 """
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rianru.catalogue.geo import DEFAULT_RADIUS_KM, RADII_KM
@@ -85,10 +86,7 @@ class MapFilterForm(SpaceFilterForm):
     with a radius. The point's meaning (is the community known, where is it) is the view's to resolve."""
 
     community = forms.ChoiceField(label=_("Near a community"), required=False)
-    radius_km = forms.TypedChoiceField(
-        label=_("Within"), required=False, coerce=int, empty_value=None,
-        choices=[(km, _("%(km)s km") % {"km": km}) for km in RADII_KM],
-    )  # fmt: skip
+    radius_km = forms.TypedChoiceField(label=_("Within"), required=False, coerce=int, empty_value=None)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
@@ -98,6 +96,8 @@ class MapFilterForm(SpaceFilterForm):
             data["radius_km"] = str(DEFAULT_RADIUS_KM)
         super().__init__(data, zones=zones)
         self.fields["community"].choices = ANY + _community_choices(zones)
+        # labels formatted now, in the request's language
+        self.fields["radius_km"].choices = [(km, gettext("%(km)s km") % {"km": km}) for km in RADII_KM]
 
     def clean(self):
         data = super().clean()
