@@ -107,7 +107,9 @@ def test_map_filters_have_labels_and_filter_the_list(client, spaces):
     assert all(c.get("id") in labelled for c in visible)
     # the default radius is shown as chosen
     assert page.select_one("select[name=radius_km] option[selected]").get("value") == "5"
-    assert page.select_one("select[name=radius_km] option[selected]").text == "5 กม."  # in the page's language
+    assert (
+        page.select_one("select[name=radius_km] option[selected]").text == "5 กม."
+    )  # in the page's language
     # communities are grouped by zone
     assert page.select_one("select[name=community] optgroup").get("label") == "เขต 1"
 
