@@ -23,10 +23,11 @@ $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-setup: $(BIN)/.installed ## create .venv, install, migrate, load reference and demo data
+setup: $(BIN)/.installed ## create .venv, install, migrate, load reference and demo data, build the search index
 	$(BIN)/rianru migrate --noinput
 	$(BIN)/rianru reference load
 	$(BIN)/rianru demo load
+	$(BIN)/rianru search rebuild
 	$(BIN)/rianru collectstatic --noinput --verbosity 0
 
 run: setup ## set everything up and serve the demo city at http://127.0.0.1:8000
@@ -63,8 +64,8 @@ messages: $(BIN)/.installed-dev ## extract and compile the Thai and English tran
 check: $(BIN)/.installed ## Rianru's own checks: settings, database, migrations, reference data
 	$(BIN)/rianru check
 
-clean: ## remove the virtualenv, the SQLite database and collected static files
-	rm -rf $(VENV) staticfiles data/*.sqlite3*
+clean: ## remove the virtualenv, the SQLite database, the search index and collected static files
+	rm -rf $(VENV) staticfiles data/*.sqlite3* data/search-index data/.search-index.indexer.lock
 
 openapi: $(BIN)/.installed ## write the OpenAPI schema of the JSON API to docs/openapi.json
 	$(BIN)/python -c "import django, json; django.setup(); from config.api import api; \
