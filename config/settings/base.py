@@ -122,6 +122,9 @@ RIANRU_DEMO_DIR = Path(env.str("RIANRU_DEMO_DIR", default=str(BASE_DIR / "rianru
 RIANRU_SEARCH_INDEX_DIR = Path(env.str("RIANRU_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
 RIANRU_SEARCH_INDEXER = env.str("RIANRU_SEARCH_INDEXER", default="thread")
 RIANRU_SEARCH_INDEX_INTERVAL = env.float("RIANRU_SEARCH_INDEX_INTERVAL", default=0.5)
+# Catalogue import (rianru catalogue import, POST …/catalogue/import): the largest file and record count.
+RIANRU_CATALOGUE_IMPORT_MAX_BYTES = 50_000_000
+RIANRU_CATALOGUE_IMPORT_MAX_RECORDS = 200_000
 # Map tiles (the map page): a Leaflet URL template; empty = no tiles (markers on a blank background).
 RIANRU_MAP_TILE_URL = env.str("RIANRU_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 RIANRU_MAP_TILE_ATTRIBUTION = env.str(
