@@ -32,6 +32,17 @@ def space_create(*, actor, city: City, **fields) -> LearningSpace:
     return space
 
 
+RELATIONS = {
+    "life_stages": lambda codes: LifeStage.objects.filter(code__in=list(codes)),
+    "topics": lambda slugs: Topic.objects.filter(slug__in=list(slugs)),
+    "sdg_goals": lambda numbers: SdgGoal.objects.filter(number__in=list(numbers)),
+    "sdg_targets": lambda codes: SdgTarget.objects.filter(code__in=list(codes)),
+    "kflc_features": lambda codes: KflcItem.objects.filter(
+        code__in=list(codes), level=KflcItem.Level.FEATURE
+    ),
+}
+
+
 @transaction.atomic
 def opportunity_create(
     *,
@@ -48,13 +59,12 @@ def opportunity_create(
     ensure_same_city(city, opportunity.provider)
     opportunity.full_clean(exclude=RESOLVED_RELATIONS)
     opportunity.save()
-    opportunity.life_stages.set(LifeStage.objects.filter(code__in=list(life_stages)))
-    opportunity.topics.set(Topic.objects.filter(slug__in=list(topics)))
-    opportunity.sdg_goals.set(SdgGoal.objects.filter(number__in=list(sdg_goals)))
-    opportunity.sdg_targets.set(SdgTarget.objects.filter(code__in=list(sdg_targets)))
-    opportunity.kflc_features.set(
-        KflcItem.objects.filter(code__in=list(kflc_features), level=KflcItem.Level.FEATURE)
-    )
+    relations = {
+        "life_stages": life_stages, "topics": topics, "sdg_goals": sdg_goals, "sdg_targets": sdg_targets,
+        "kflc_features": kflc_features,
+    }  # fmt: skip
+    for name, keys in relations.items():
+        getattr(opportunity, name).set(RELATIONS[name](keys))
     audit(actor=actor, action="opportunity_create", target=opportunity, city_slug=city.slug)
     return opportunity
 
@@ -83,3 +93,64 @@ def session_create(
     session.save()
     audit(actor=actor, action="session_create", target=session, city_slug=opportunity.city.slug)
     return session
+
+
+def _save_changes(row, fields: dict, *, also: tuple[str, ...] = ()) -> None:
+    row.save(update_fields=[*fields, *also, "updated_at"])
+
+
+@transaction.atomic
+def space_update(*, actor, space: LearningSpace, **fields) -> LearningSpace:
+    """Change some fields of a learning space (only those given); validated and audited like a creation."""
+    for name, value in fields.items():
+        setattr(space, name, value)
+    ensure_same_city(space.city, space.owner, space.zone, space.community)
+    space.is_accessible = space_is_accessible(space.accessibility)
+    space.full_clean(exclude=RESOLVED_RELATIONS)
+    _save_changes(space, fields, also=("is_accessible",))
+    audit(actor=actor, action="space_update", target=space, city_slug=space.city.slug, fields=sorted(fields))
+    return space
+
+
+@transaction.atomic
+def opportunity_update(
+    *, actor, opportunity: Opportunity, relations: dict | None = None, **fields
+) -> Opportunity:
+    """Change some fields and many-to-many relations (`{"topics": [slug, ...]}`) of an opportunity."""
+    relations = relations or {}
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    ensure_same_city(opportunity.city, opportunity.provider)
+    opportunity.full_clean(exclude=RESOLVED_RELATIONS)
+    if fields:
+        _save_changes(opportunity, fields)
+    for name, keys in relations.items():
+        getattr(opportunity, name).set(RELATIONS[name](keys))
+    audit(
+        actor=actor, action="opportunity_update", target=opportunity, city_slug=opportunity.city.slug,
+        fields=sorted([*fields, *relations]),
+    )  # fmt: skip
+    return opportunity
+
+
+@transaction.atomic
+def session_update(*, actor, session: Session, **fields) -> Session:
+    for name, value in fields.items():
+        setattr(session, name, value)
+    ensure_same_city(session.city, session.space)
+    session.full_clean(exclude=RESOLVED_RELATIONS, validate_constraints=False)
+    _save_changes(session, fields)
+    audit(
+        actor=actor,
+        action="session_update",
+        target=session,
+        city_slug=session.city.slug,
+        fields=sorted(fields),
+    )
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor, session: Session) -> None:
+    audit(actor=actor, action="session_delete", target=session, city_slug=session.city.slug)
+    session.delete()
