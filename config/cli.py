@@ -4,6 +4,10 @@ rianru serve [--host 127.0.0.1] [--port 8000] [--workers N] [--dev]
                                      serve the platform (gunicorn; --dev uses Django's runserver)
 rianru demo load [--city SLUG]       load the demo cities (Khon Kaen, Yala)
 rianru reference load                load SDGs, SDG 4 targets and the UNESCO KFLC framework
+rianru catalogue export --city SLUG [--format jsonld|csv]
+                                     export a city's open catalogue (schema.org JSON-LD or CSV)
+rianru catalogue import FILE --city SLUG [--valid-only]
+                                     import a catalogue file (checked first; all or nothing)
 rianru check                         check settings, database, migrations and reference data
 rianru help [GROUP | COMMAND]        this text, a group's commands, or one command's options
 rianru <any manage.py command>       e.g. rianru migrate, rianru createsuperuser
