@@ -9,7 +9,9 @@ of 100,000 opportunities streams in constant memory.
 import json
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
 from rianru.catalogue.interchange import csv_format, jsonld
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Session, Topic
@@ -77,11 +79,15 @@ def export_jsonld(*, city: City, base_url: str = "") -> Iterator[str]:
         for partner in _rows(partners(city), city):
             yield jsonld.partner_node(partner, city_slug=city.slug)
         for space in _rows(spaces(city), city):
-            yield jsonld.space_node(space, city_slug=city.slug, base_url=base_url, labels=labels)
+            with translation.override(settings.LANGUAGE_CODE):  # the pages' URLs in the default language
+                node = jsonld.space_node(space, city_slug=city.slug, base_url=base_url, labels=labels)
+            yield node
         for opportunity in _rows(published_opportunities(city), city):
-            yield jsonld.opportunity_node(
-                opportunity, city_slug=city.slug, time_zone=time_zone, base_url=base_url
-            )
+            with translation.override(settings.LANGUAGE_CODE):
+                node = jsonld.opportunity_node(
+                    opportunity, city_slug=city.slug, time_zone=time_zone, base_url=base_url
+                )
+            yield node
 
     return _json_lines(nodes())
 

@@ -172,6 +172,13 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start : start + size]
 
 
+def describe(where: dict) -> str:
+    """Where a record is, in words: line 3 (CSV) or index 5 (JSON-LD)."""
+    if "line" in where:
+        return _("line %(line)s") % where
+    return _("index %(index)s") % where
+
+
 def _partner_slug(reference: str) -> str:
     own = parse_own_id(reference, "partner")
     return own[1] if own else reference
@@ -228,7 +235,7 @@ class Resolver:
             if not record.identifier:
                 continue
             if record.identifier in first_seen:
-                where = ", ".join(f"{k} {v}" for k, v in first_seen[record.identifier].where.items())
+                where = describe(first_seen[record.identifier].where)
                 record.problem(
                     "identifier", _("The identifier is used twice (first at %(where)s).") % {"where": where}
                 )
@@ -329,7 +336,7 @@ class Resolver:
         in_file = self.spaces_in_file.get(reference)
         if in_file is not None:
             if in_file.problems:
-                where = ", ".join(f"{k} {v}" for k, v in in_file.where.items())
+                where = describe(in_file.where)
                 session.problem(
                     "space", _("The learning space it names has errors (%(where)s).") % {"where": where}
                 )
