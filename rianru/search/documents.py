@@ -20,7 +20,7 @@ from rianru.search import text
 
 BATCH = 2000
 # How much of a description is indexed: titles and summaries carry the signal, the long tail only cost.
-BODY_DESCRIPTION_CHARS = 1200
+BODY_DESCRIPTION_CHARS = 600
 
 
 def key(kind: str, pk: int) -> str:
@@ -56,26 +56,49 @@ class Doc:
     def texts(self) -> tuple[str, str]:
         return " ".join(part for part in self.title if part), " ".join(part for part in self.body if part)
 
-    def to_tantivy(self, tokens: tuple[str, str] | None = None) -> tantivy.Document:
-        """The tantivy document; `tokens` are the title's and body's tokens if already segmented."""
-        title_tokens, body_tokens = tokens or segment_texts(self.texts())
-        doc = tantivy.Document()
-        doc.add_text("key", self.key)
-        doc.add_text("title", title_tokens)
-        doc.add_text("body", body_tokens)
-        doc.add_text("surface", " ".join(latin_words(" ".join(self.texts()))))
-        for name, values in self.facets.items():
-            for value in values:
-                doc.add_text(name, value)
-        for space_id in self.space_ids:
-            doc.add_text("space_ids", str(space_id))
-        doc.add_integer("age_min", self.age_min)
-        doc.add_integer("age_max", self.age_max)
-        for day in self.session_days:
-            doc.add_date("session_days", day)
-        if self.next_start is not None:
-            doc.add_date("next_start", self.next_start)
-        return doc
+    def ready(self) -> "Ready":
+        """Segmented and reduced to plain values: cheap to pickle from a worker process."""
+        title, body = self.texts()
+        return (
+            self.key,
+            " ".join(text.index_tokens(title)),
+            " ".join(text.index_tokens(body)),
+            " ".join(latin_words(title + " " + " ".join(self.body[:2]))),
+            {name: list(values) for name, values in self.facets.items()},
+            sorted(self.space_ids),
+            self.age_min,
+            self.age_max,
+            sorted(self.session_days),
+            self.next_start,
+        )
+
+    def to_tantivy(self) -> tantivy.Document:
+        return ready_to_tantivy(self.ready())
+
+
+# (key, title tokens, body tokens, surface words, facets, space ids, age min, age max, days, next start)
+Ready = tuple
+
+
+def ready_to_tantivy(ready: Ready) -> tantivy.Document:
+    key_, title, body, surface, facets, space_ids, age_min, age_max, days, next_start = ready
+    doc = tantivy.Document()
+    doc.add_text("key", key_)
+    doc.add_text("title", title)
+    doc.add_text("body", body)
+    doc.add_text("surface", surface)
+    for name, values in facets.items():
+        for value in values:
+            doc.add_text(name, value)
+    for space_id in space_ids:
+        doc.add_text("space_ids", str(space_id))
+    doc.add_integer("age_min", age_min)
+    doc.add_integer("age_max", age_max)
+    for day in days:
+        doc.add_date("session_days", day)
+    if next_start is not None:
+        doc.add_date("next_start", next_start)
+    return doc
 
 
 LATIN_WORD = re.compile(r"[a-z]{3,}")
@@ -85,16 +108,12 @@ def latin_words(value: str) -> set[str]:
     return set(LATIN_WORD.findall(value.lower()))
 
 
-def segment_texts(texts: tuple[str, str]) -> tuple[str, str]:
-    return tuple(" ".join(text.index_tokens(part)) for part in texts)
+def build_ready(kind: str, ids: list[int], now: dt.datetime) -> list[Ready]:
+    """The documents of these rows, ready to add (a process pool runs this during a rebuild)."""
+    return [doc.ready() for _pk, doc in BUILDERS[kind](ids, now) if doc is not None]
 
 
-def segment_many(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Module-level so a process pool can run it."""
-    return [segment_texts(pair) for pair in pairs]
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
+def chunks(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), BATCH):
         yield ids[start : start + BATCH]
 
@@ -122,7 +141,7 @@ def opportunity_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Do
     feature_parent = dict(
         KflcItem.objects.filter(level=KflcItem.Level.FEATURE).values_list("code", "parent_id")
     )
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = {
             row["pk"]: row
             for row in Opportunity.objects.filter(pk__in=chunk, status=Opportunity.Status.PUBLISHED).values(
@@ -230,7 +249,7 @@ def _registration_open(session: dict, now: dt.datetime) -> bool:
 
 
 def space_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | None]]:
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = {
             row["pk"]: row
             for row in LearningSpace.objects.filter(pk__in=chunk).values(
@@ -292,7 +311,7 @@ def space_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | No
 
 
 def partner_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | None]]:
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = {
             row["pk"]: row
             for row in Partner.objects.filter(pk__in=chunk, is_active=True).values(

@@ -106,12 +106,12 @@ def write_state(state: dict, path: Path | None = None) -> None:
 
 
 @contextmanager
-def writer(index: tantivy.Index, *, wait_seconds: float = 30.0):
+def writer(index: tantivy.Index, *, wait_seconds: float = 30.0, threads: int = 1):
     """The index's only writer; waits for another process's writer to finish (tantivy's lock file)."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            handle = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+            handle = index.writer(heap_size=WRITER_HEAP_BYTES * threads, num_threads=threads)
             break
         except ValueError:  # LockBusy: another process writes
             if time.monotonic() > deadline:

@@ -14,6 +14,7 @@ cursor: applying a change twice is harmless.
 
 import datetime as dt
 import fcntl
+import itertools
 import logging
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -80,24 +81,26 @@ def rebuild(*, now: dt.datetime | None = None) -> Outcome:
     if state.get("schema") not in (None, SCHEMA_VERSION):
         index = _recreate(path)
     outcome = Outcome()
-    # Segmentation is the costly part: spread it over the cores (the pool forks before the writer starts).
     ids = {kind: documents.all_ids(kind) for kind in documents.BUILDERS}
+    tasks = [(kind, chunk) for kind, rows in ids.items() for chunk in documents.chunks(rows)]
     text.dictionary_version()  # load the dictionaries once, before the pool's processes fork
     workers = min(os.cpu_count() or 1, REBUILD_PROCESSES)
-    big = sum(map(len, ids.values())) >= PARALLEL_FROM_DOCUMENTS
-    pool = (
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        if workers > 1 and big
-        else None
-    )
+    pool = None
+    if workers > 1 and sum(map(len, ids.values())) >= PARALLEL_FROM_DOCUMENTS:
+        # Reading, building and segmenting run in worker processes (their own database connections);
+        # this process only adds the documents to the index.
+        connections.close_all()
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        results = pool.map(_build_task, tasks, itertools.repeat(now))
+    else:
+        results = (documents.build_ready(kind, chunk, now) for kind, chunk in tasks)
     try:
-        with writer(index) as index_writer:
+        with writer(index, threads=2) as index_writer:
             index_writer.delete_all_documents()
-            for kind, builder in documents.BUILDERS.items():
-                for batch in _batches(builder(ids[kind], now)):
-                    for doc, tokens in zip(batch, _segment(batch, pool), strict=True):
-                        index_writer.add_document(doc.to_tantivy(tokens))
-                    outcome.added += len(batch)
+            for ready_docs in results:
+                for ready in ready_docs:
+                    index_writer.add_document(documents.ready_to_tantivy(ready))
+                outcome.added += len(ready_docs)
             index_writer.commit()
             index_writer.wait_merging_threads()
     finally:
@@ -109,24 +112,9 @@ def rebuild(*, now: dt.datetime | None = None) -> Outcome:
     return outcome
 
 
-def _batches(pairs, size: int = documents.BATCH):
-    batch = []
-    for _pk, doc in pairs:
-        if doc is not None:
-            batch.append(doc)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _segment(batch: list, pool) -> list[tuple[str, str]]:
-    texts = [doc.texts() for doc in batch]
-    if pool is None or len(texts) < 200:
-        return documents.segment_many(texts)
-    half = len(texts) // 2
-    return [pair for part in pool.map(documents.segment_many, [texts[:half], texts[half:]]) for pair in part]
+def _build_task(task, now):
+    kind, ids = task
+    return documents.build_ready(kind, ids, now)
 
 
 def _recreate(path):

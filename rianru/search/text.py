@@ -35,7 +35,7 @@ from pythainlp.util import normalize as thai_normalize
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 16
 # Bump when the pipeline changes what tokens it makes: the index is then rebuilt.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 DICTIONARY_FILE = Path(__file__).resolve().parent / "data" / "dictionary-th.txt"
 STOCK_WORDS_FILE = Path(corpus_path()) / "words_th.txt"
@@ -54,6 +54,15 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # "า" takes over a minute).
 _MARK_RUN = re.compile("[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]{5,}")
 _MAX_MARKS = 4
+# What PyThaiNLP's normaliser repairs: decomposed sara am (ํ), doubled sara e, a repeated vowel or mark,
+# a tone mark before a vowel, two tone marks, a mark with no consonant before it.
+_NEEDS_THAI_FIX = re.compile(
+    "\u0e4d|\u0e40\u0e40|([\u0e30-\u0e3a\u0e40-\u0e4e])\\1|[\u0e48-\u0e4b][\u0e31\u0e34-\u0e3a\u0e47-\u0e4b]"
+    "|(?:^|[^\u0e01-\u0e2e\u0e30-\u0e3a\u0e45-\u0e4e])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
+)
+# Words never span spaces: text is tokenised space-separated chunk by chunk, and chunks repeat (names,
+# places, common phrases), so each chunk's tokens are remembered. Longer chunks are not cached.
+_CACHED_CHUNK_CHARS = 200
 _NOT_ASCII_OR_THAI = re.compile("[^\x00-\x7f\u0e00-\u0e7f]")
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _ASCII_WORD = re.compile("[a-z]+")
@@ -83,7 +92,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = " ".join(text.split())
     text = _MARK_RUN.sub(lambda m: m.group()[:_MAX_MARKS], text)
-    text = thai_normalize(text)
+    if _NEEDS_THAI_FIX.search(text):  # PyThaiNLP's 30-odd regexes only where one can apply
+        text = thai_normalize(text)
     return " ".join(text.translate(_THAI_DIGITS).casefold().split())
 
 
@@ -352,12 +362,28 @@ def index_tokens(text: str) -> list[str]:
     project dictionary, long words of the stock list) are followed by their parts."""
     if not text:
         return []
+    tokens: list[str] = []
+    for chunk in text.split():
+        tokens.extend(
+            _chunk_index_tokens(chunk) if len(chunk) <= _CACHED_CHUNK_CHARS else _index_tokens(chunk)
+        )
+    return tokens
+
+
+def _index_tokens(chunk: str) -> tuple[str, ...]:
     dicts = _dictionaries()
     tokens: list[str] = []
-    for token in _tokens(_prepare(text), dicts):
+    for token in _tokens(_prepare(chunk), dicts):
         tokens.append(token)
         tokens.extend(dicts.subtokens.get(token, ()))
-    return tokens
+    return tuple(tokens)
+
+
+_chunk_index_tokens = lru_cache(maxsize=200_000)(_index_tokens)
+
+
+def _query_chunk_tokens(chunk: str) -> tuple[str, ...]:
+    return tuple(_tokens(_prepare(chunk), _dictionaries()))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -375,10 +401,11 @@ def query_tokens(text: str) -> list[str]:
     if not text:
         return []
     seen: dict[str, None] = {}
-    for token in _tokens(_prepare(_clip(text, MAX_QUERY_CHARS)), _dictionaries()):
-        seen.setdefault(token)
-        if len(seen) >= MAX_QUERY_TOKENS:
-            break
+    for chunk in _clip(text, MAX_QUERY_CHARS).split():
+        for token in _query_chunk_tokens(chunk):
+            seen.setdefault(token)
+            if len(seen) >= MAX_QUERY_TOKENS:
+                return list(seen)
     return list(seen)
 
 
