@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
@@ -85,32 +86,27 @@ class SearchOut(Schema):
 
 
 def hit_out(hit: services.Hit) -> dict:
-    obj = hit.obj
-    names = ("title_th", "title_en") if hit.type == "opportunity" else ("name_th", "name_en")
-    out = {
+    card = hit.obj
+    return {
         "id": hit.pk,
         "type": hit.type,
-        "external_id": getattr(obj, "external_id", "") or None,
-        "slug": obj.slug,
-        "title": obj.title if hit.type == "opportunity" else obj.name,
-        "title_th": getattr(obj, names[0]),
-        "title_en": getattr(obj, names[1]),
-        "url": obj.get_absolute_url(),
+        "external_id": card.external_id or None,
+        "slug": card.slug,
+        "title": card.title,
+        "title_th": card.title_th,
+        "title_en": card.title_en,
+        "url": card.get_absolute_url(),
         "highlight": hit.highlight,
         "title_highlight": hit.title_highlight,
         "score": hit.score,
         "distance_km": hit.distance_km,
+        "kind": card.kind or None,
+        "provider": card.provider.slug or None,
+        "next_session_at": card.next_session_at.isoformat() if card.next_session_at else None,
+        "mode": card.mode or None,
+        "is_free": card.is_free,
+        "sector": card.sector or None,
     }
-    if hit.type == "opportunity":
-        out |= {
-            "kind": obj.kind, "provider": obj.provider.slug, "next_session_at": obj.next_session_at,
-            "mode": obj.mode, "is_free": obj.is_free, "sector": obj.provider.sector,
-        }  # fmt: skip
-    elif hit.type == "space":
-        out |= {"kind": obj.kind, "provider": obj.owner.slug, "sector": obj.owner.sector}
-    else:
-        out |= {"sector": obj.sector}
-    return out
 
 
 def result_out(result: services.SearchResult) -> dict:
@@ -135,4 +131,5 @@ def search(request, query: Query[SearchQuery]):
     city = city_or_404(data.pop("city") or settings.RIANRU_DEFAULT_CITY)
     with translation.override("en" if language == "en" else "th"):
         params = services.SearchParams.parse(data, city=city)
-        return result_out(services.search(city=city, params=params))
+        # Built to the SearchOut schema (the OpenAPI document) and sent as is: no second validation pass.
+        return JsonResponse(result_out(services.search(city=city, params=params)))

@@ -5,6 +5,7 @@ stays a handful of queries per thousand documents.
 """
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,8 @@ from rianru.search import text
 BATCH = 2000
 # How much of a description is indexed: titles and summaries carry the signal, the long tail only cost.
 BODY_DESCRIPTION_CHARS = 600
+# How much of a description a result shows when there is no summary.
+CARD_TEXT_CHARS = 300
 
 
 def key(kind: str, pk: int) -> str:
@@ -52,6 +55,7 @@ class Doc:
     age_max: int = 200
     session_days: set[dt.datetime] = field(default_factory=set)
     next_start: dt.datetime | None = None
+    card: dict = field(default_factory=dict)  # what a result shows, stored in the index (rianru.search.cards)
 
     def texts(self) -> tuple[str, str]:
         return " ".join(part for part in self.title if part), " ".join(part for part in self.body if part)
@@ -70,19 +74,21 @@ class Doc:
             self.age_max,
             sorted(self.session_days),
             self.next_start,
+            json.dumps(self.card, ensure_ascii=False, default=str, separators=(",", ":")).encode(),
         )
 
     def to_tantivy(self) -> tantivy.Document:
         return ready_to_tantivy(self.ready())
 
 
-# (key, title tokens, body tokens, surface words, facets, space ids, age min, age max, days, next start)
+# (key, title tokens, body tokens, surface words, facets, space ids, age min, age max, days, next start, card)
 Ready = tuple
 
 
 def ready_to_tantivy(ready: Ready) -> tantivy.Document:
-    key_, title, body, surface, facets, space_ids, age_min, age_max, days, next_start = ready
+    key_, title, body, surface, facets, space_ids, age_min, age_max, days, next_start, card = ready
     doc = tantivy.Document()
+    doc.add_bytes("card", card)
     doc.add_text("key", key_)
     doc.add_text("title", title)
     doc.add_text("body", body)
@@ -160,6 +166,10 @@ def opportunity_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Do
                 "has_certificate",
                 "age_min",
                 "age_max",
+                "slug",
+                "external_id",
+                "price_thb",
+                "is_demo",
                 "provider__slug",
                 "provider__sector",
                 "provider__name_th",
@@ -239,6 +249,16 @@ def _opportunity_doc(
     live = bool(upcoming) or (row["kind"] == Opportunity.Kind.ONLINE_RESOURCE and not any_session)
     facets["live"].add(_bool(live))
     facets["open_now"].add(_bool(any(_registration_open(s, now) for s in upcoming)))
+    doc.card = {
+        "city": row["city__slug"], "slug": row["slug"], "external_id": row["external_id"], "kind": row["kind"],
+        "title_th": row["title_th"], "title_en": row["title_en"],
+        "summary_th": row["summary_th"] or row["description_th"][:CARD_TEXT_CHARS],
+        "summary_en": row["summary_en"] or row["description_en"][:CARD_TEXT_CHARS],
+        "mode": row["mode"], "is_free": row["is_free"], "price_thb": str(row["price_thb"]),
+        "has_certificate": row["has_certificate"], "is_demo": row["is_demo"], "next_start": doc.next_start,
+        "provider": row["provider__slug"], "sector": row["provider__sector"],
+        "provider_th": row["provider__name_th"], "provider_en": row["provider__name_en"],
+    }  # fmt: skip
     return doc
 
 
@@ -256,6 +276,9 @@ def space_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | No
                 "pk",
                 "city__slug",
                 "kind",
+                "slug",
+                "external_id",
+                "is_demo",
                 "name_th",
                 "name_en",
                 "description_th",
@@ -307,6 +330,15 @@ def space_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | No
             if row["community__slug"]:
                 facets["community"].add(row["community__slug"])
             doc.space_ids.add(pk)
+            doc.card = {
+                "city": row["city__slug"], "slug": row["slug"], "external_id": row["external_id"],
+                "kind": row["kind"], "title_th": row["name_th"], "title_en": row["name_en"],
+                "summary_th": row["description_th"][:CARD_TEXT_CHARS],
+                "summary_en": row["description_en"][:CARD_TEXT_CHARS],
+                "address_th": row["address_th"], "address_en": row["address_en"], "is_demo": row["is_demo"],
+                "provider": row["owner__slug"], "sector": row["owner__sector"],
+                "provider_th": row["owner__name_th"], "provider_en": row["owner__name_en"],
+            }  # fmt: skip
             yield pk, doc
 
 
@@ -322,6 +354,7 @@ def partner_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | 
                 "name_en",
                 "short_name_en",
                 "sector",
+                "is_demo",
                 "description_th",
                 "description_en",
                 "address_th",
@@ -348,6 +381,14 @@ def partner_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | 
             facets["live"].add("true")
             if row["zone__number"] is not None:
                 facets["zone"].add(str(row["zone__number"]))
+            doc.card = {
+                "city": row["city__slug"], "slug": row["slug"], "external_id": "", "kind": "",
+                "title_th": row["name_th"], "title_en": row["name_en"],
+                "summary_th": row["description_th"][:CARD_TEXT_CHARS],
+                "summary_en": row["description_en"][:CARD_TEXT_CHARS],
+                "address_th": row["address_th"], "address_en": row["address_en"], "is_demo": row["is_demo"],
+                "provider": row["slug"], "sector": row["sector"],
+            }  # fmt: skip
             yield pk, doc
 
 

@@ -20,7 +20,7 @@ import tantivy
 from django.conf import settings
 
 # Bump when the fields change: an index of another version is rebuilt, never read.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ANALYZER = "rianru_ws"
 # Raw (untokenized), columnar fields whose values are counted as facets.
 FACET_FIELDS = (
@@ -57,6 +57,8 @@ def build_schema() -> tantivy.Schema:
     for name in FACET_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     builder.add_text_field("space_ids", stored=True, tokenizer_name="raw")
+    # What a result shows (JSON), so answering a search needs no database query.
+    builder.add_bytes_field("card", stored=True, indexed=False)
     builder.add_integer_field("age_min", fast=True, indexed=True)
     builder.add_integer_field("age_max", fast=True, indexed=True)
     builder.add_date_field("session_days", fast=True, indexed=True)

@@ -10,6 +10,7 @@ add a second value to it.
 """
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -21,12 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rianru.catalogue import geo
-from rianru.catalogue import selectors as catalogue_selectors
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity
 from rianru.core.errors import ApplicationError, ValidationFailed
 from rianru.frameworks.models import KflcItem, SdgGoal
 from rianru.network.models import City, Community, Partner, Sector, Zone
 from rianru.search import text
+from rianru.search.cards import Card
 from rianru.search.documents import BODY_DESCRIPTION_CHARS, parse_key
 from rianru.search.index import SCHEMA, reader
 
@@ -429,14 +430,12 @@ def _count_and_hits(searcher, query, params: SearchParams, order_by_date: bool):
         result = searcher.search(query, params.page_size, count=True, offset=offset)
     hits = []
     for score, address in result.hits:
-        stored = searcher.doc(address)
+        stored = searcher.doc(address).to_dict()
         kind, pk = parse_key(stored["key"][0])
-        space_ids = [int(v) for v in stored.to_dict().get("space_ids", [])]
-        hits.append(
-            Hit(
-                type=kind, pk=pk, score=float(score) if isinstance(score, float) else 0.0, space_ids=space_ids
-            )
-        )
+        space_ids = [int(v) for v in stored.get("space_ids", [])]
+        card = Card(kind, pk, json.loads(bytes(stored["card"][0])))
+        score = float(score) if isinstance(score, float) else 0.0
+        hits.append(Hit(type=kind, pk=pk, score=score, space_ids=space_ids, obj=card))
     return result.count, hits
 
 
@@ -654,35 +653,11 @@ def suggest(searcher, params: SearchParams, city: City, tokens: list[str]) -> st
 
 
 def _hydrate(hits: list[Hit], *, city: City, tokens: list[str], near, now) -> None:
-    """Attach the database rows (what the result shows), highlights and distances."""
-    by_type: dict[str, list[int]] = {}
+    """Highlights and distances; what a result shows comes from the index (`rianru.search.cards`)."""
     for hit in hits:
-        by_type.setdefault(hit.type, []).append(hit.pk)
-    rows = {}
-    if by_type.get("opportunity"):
-        rows["opportunity"] = {
-            o.pk: o
-            for o in catalogue_selectors.opportunity_cards(city=city, ids=by_type["opportunity"], now=now)
-        }
-    if by_type.get("space"):
-        rows["space"] = {
-            s.pk: s
-            for s in LearningSpace.objects.filter(city=city, pk__in=by_type["space"]).select_related(
-                "city", "zone", "community", "owner", "owner__city"
-            )
-        }
-    if by_type.get("partner"):
-        rows["partner"] = {p.pk: p for p in Partner.objects.filter(city=city, pk__in=by_type["partner"])}
-    for hit in hits:
-        obj = rows.get(hit.type, {}).get(hit.pk)
-        hit.obj = obj
-        if obj is None:  # deleted since it was indexed: shown as gone, never as an error
-            continue
-        title = obj.title if hit.type == "opportunity" else obj.name
-        summary = (obj.summary or obj.description) if hit.type == "opportunity" else obj.description
-        hit.title_highlight = text.highlight(title, tokens, max_chars=300)
-        hit.highlight = text.highlight(summary or "", tokens) if summary else ""
+        card = hit.obj
+        hit.title_highlight = text.highlight(card.title, tokens, max_chars=300)
+        hit.highlight = text.highlight(card.summary, tokens) if card.summary else ""
         if near:
             distances = [near[pk] for pk in hit.space_ids if pk in near]
             hit.distance_km = round(min(distances), 2) if distances else None
-    hits[:] = [hit for hit in hits if hit.obj is not None]

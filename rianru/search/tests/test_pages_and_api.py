@@ -61,6 +61,9 @@ def test_api_answers_count_results_and_facets(client, city, indexed):
     assert hit["url"] == "/en" + indexed["opportunity"].get_absolute_url()
     assert "<mark>" in hit["title_highlight"]
     assert {"type", "sdg", "life_stage", "free", "open_now"} <= set(data["facets"])
+    from rianru.search.api import SearchOut
+
+    SearchOut.model_validate(data)  # what is sent is what the OpenAPI document says
 
 
 def test_api_finds_a_partial_thai_compound(client, city, indexed):
@@ -117,8 +120,12 @@ def test_query_count_is_bounded(client, city, indexed, django_assert_max_num_que
     from rianru.search import indexer
 
     indexer.catch_up()
+    # Results come from the index: the city and (cold cache) the facet labels are all the database gives.
     with django_assert_max_num_queries(12):
         client.get("/api/v1/search", {"q": "silk", "city": city.slug})
+    with django_assert_max_num_queries(1):
+        response = client.get("/api/v1/search", {"q": "silk", "city": city.slug})
+    assert response.json()["count"] == 13
 
 
 def test_a_search_exports_its_sessions_as_icalendar(client, city, indexed):
