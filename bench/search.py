@@ -191,7 +191,8 @@ def main() -> None:
     machine = machine_facts()
     day = time.strftime("%Y-%m-%d")
     for database, result in results.items():
-        path = RESULTS / f"search-{database}-{day}.json"
+        suffix = "" if args.n == 100_000 else f"-n{args.n}"  # a quick run never replaces a full one
+        path = RESULTS / f"search-{database}-{day}{suffix}.json"
         path.write_text(
             json.dumps({"machine": machine, "args": vars(args), **result}, indent=2, ensure_ascii=False)
         )
@@ -249,6 +250,10 @@ def machine_facts() -> dict:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True,
+        check=False,
+    ).stdout.splitlines()  # fmt: skip
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
     return {
         "nproc": os.cpu_count(),
@@ -257,6 +262,7 @@ def machine_facts() -> dict:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "commit": commit,
+        "uncommitted_files": [line[3:] for line in dirty],
         "wrk": (wrk.stdout + wrk.stderr).splitlines()[0] if (wrk.stdout + wrk.stderr) else "",
     }
 
@@ -410,8 +416,13 @@ def in_process(queries: list[str], rounds: int) -> dict:
                 function(line)
                 samples[name].append((time.perf_counter_ns() - t0) / 1e6)
     zero = [line for line, count in zip(queries, first_counts, strict=True) if count == 0]
+    per_query = {  # median over the rounds, per query: which queries are slow
+        line: round(statistics.median(samples["api"][i :: len(queries)]), 2) for i, line in enumerate(queries)
+    }
     return {
         "first_query_ms": round(first_ms, 1),
+        "api_per_query_ms": per_query,
+        "counts": dict(zip(queries, first_counts, strict=True)),
         "service": percentiles(samples["service"]),
         "api": percentiles(samples["api"]),
         "median_count": statistics.median(first_counts),
@@ -494,12 +505,15 @@ def baseline(queries: list[str]) -> dict:
 
     for line in queries[:3]:  # warm-up
         scan(line)
-    samples = []
+    samples, counts = [], {}
     for line in queries:
         t0 = time.perf_counter_ns()
-        scan(line)
+        counts[line] = scan(line)
         samples.append((time.perf_counter_ns() - t0) / 1e6)
-    return percentiles(samples)
+    return percentiles(samples) | {
+        "per_query_ms": {line: round(ms, 1) for line, ms in zip(queries, samples, strict=True)},
+        "counts": counts,
+    }
 
 
 # --- over HTTP ---------------------------------------------------------------------------------------------
@@ -853,6 +867,23 @@ def markdown_table(results: dict) -> str:
     return "\n".join(rows)
 
 
+def slowest(results: dict) -> str:
+    """One line per database: the slowest query of the API and of the baseline (per-query figures)."""
+    lines = []
+    for name, result in results.items():
+        parts = []
+        for label, figures in (
+            ("API", result["inprocess"].get("api_per_query_ms")),
+            ("baseline", result["baseline"].get("per_query_ms")),
+        ):
+            if figures:
+                query, ms = max(figures.items(), key=lambda item: item[1])
+                parts.append(f"{label} `{query}` {ms:,.0f} ms")
+        if parts:
+            lines.append(f"Slowest on {name}: " + "; ".join(parts) + ".")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def append_docs(results: dict, machine: dict, args, started: str, table: str) -> None:
     if not DOCS.exists():
         DOCS.write_text(
@@ -862,12 +893,14 @@ def append_docs(results: dict, machine: dict, args, started: str, table: str) ->
         )
     versions = ", ".join(f"{k} {v}" for r in results.values() for k, v in r.get("versions", {}).items())
     first = next(iter(results.values()))
+    changed = machine.get("uncommitted_files") or []
+    dirty_note = f" plus uncommitted changes to {len(changed)} files (work in progress)" if changed else ""
     empty = first["inprocess"]["queries_without_results"]
     section = f"""
 ## Search, N = {args.n:,} ({started})
 
 - Machine: {machine["nproc"]} cores ({machine["cpu"]}), {machine["ram_gib"]} GiB RAM, Linux {machine["kernel"]},
-  Python {machine["python"]}, {versions}; {machine["wrk"]}; commit `{machine["commit"]}`.
+  Python {machine["python"]}, {versions}; {machine["wrk"]}; commit `{machine["commit"]}`{dirty_note}.
 - Command: `make bench-search` (`python bench/search.py --n {args.n} --db {args.db} --duration {args.duration}`);
   {len(read_queries())} queries from `bench/queries.txt`, {args.rounds} passes in process after a warm-up;
   wrk `-t2 -c{args.connections} -d{args.duration}s` on the same 2 cores as the server (`rianru serve --workers 2`).
@@ -882,7 +915,7 @@ with every word `icontains` in titles, summaries and descriptions and the same f
 (count + first page, no facet counts), in the same run on the same data. Page bytes are the HTML plus every
 stylesheet, script, image and font (the first source of each `@font-face`) it references, gzip accepted, cold
 cache. Queries without results at N: {", ".join(f"`{q}`" for q in empty) or "none"}.
-"""
+{slowest(results)}"""
     with DOCS.open("a", encoding="utf-8") as handle:
         handle.write(section)
 
