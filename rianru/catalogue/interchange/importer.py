@@ -15,12 +15,13 @@ identifier is an external id, matched against (and stored in) `external_id`.
 """
 
 import datetime as dt
+from contextlib import suppress
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -149,10 +150,19 @@ def catalogue_import(
             len(errors),
         ) % {"count": len(errors)}
         raise ImportRejected(message, extra={"errors": result.errors, "invalid_records": invalid})
-    with transaction.atomic():
-        Writer(actor=actor, city=city, result=result).write(parsed)
-        if dry_run:
-            transaction.set_rollback(True)
+    writer = Writer(actor=actor, city=city, result=result)
+    try:
+        with transaction.atomic():
+            writer.write(parsed)
+            if dry_run:
+                transaction.set_rollback(True)
+    except (ValidationError, IntegrityError) as exc:  # e.g. another import wrote the same record meanwhile
+        reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        raise ValidationFailed(
+            _("Nothing was imported: writing the record at %(where)s failed (%(reason)s).")
+            % {"where": describe(writer.current.where) if writer.current else "?", "reason": reason},
+            code="import_failed",
+        ) from None
     return result
 
 
@@ -264,14 +274,15 @@ class Resolver:
     def _assign_slugs(self, records, model, external: dict) -> None:
         """New rows get the file's slug, or one made from the English name or identifier, unique in the city."""
         taken = set(for_city(model.objects, self.city).values_list("slug", flat=True))
+        new = []
         for record in records:
             if record.row is not None:
                 record.slug = record.row.slug
-                continue
-            own_slug = record.slug and record.identifier not in external
-            if own_slug:  # this city's own identifier for a row that no longer exists: keep its slug
-                taken.add(record.slug)
-                continue
+            elif record.slug and record.identifier and record.identifier not in external:
+                taken.add(record.slug)  # this city's own id of a row that no longer exists: keep its slug
+            else:
+                new.append(record)
+        for record in new:
             name = record.fields.get("title_en") or record.fields.get("name_en") or ""
             base = (slugify(record.slug) or slugify(name) or slugify(record.identifier) or "item")[:100]
             slug, n = base, 1
@@ -311,7 +322,8 @@ class Resolver:
                 )
         for name in ("latitude", "longitude"):
             if record.fields.get(name) is not None:
-                record.fields[name] = record.fields[name].quantize(COORDINATE)
+                with suppress(InvalidOperation):  # too large to round: the model's limits refuse it below
+                    record.fields[name] = record.fields[name].quantize(COORDINATE)
         record.links = {"owner": owner, "zone": zone, "community": community}
         record.fields["external_id"] = self._external_id(record, "space")
         instance = LearningSpace(city=self.city, slug=record.slug, **record.fields, **record.links)
@@ -382,6 +394,7 @@ class Writer:
         self.actor = actor
         self.city = city
         self.result = result
+        self.current: Record | None = None  # the record being written
 
     def count(self, created: bool, changed: bool) -> None:
         if created:
@@ -395,9 +408,11 @@ class Writer:
         saved: dict[int, LearningSpace] = {}
         for record in parsed.spaces:
             if not record.problems:
+                self.current = record
                 saved[id(record)] = self.space(record)
         for record in parsed.opportunities:
             if not record.all_problems:
+                self.current = record
                 self.opportunity(record, saved)
 
     def space(self, record: SpaceRecord) -> LearningSpace:

@@ -489,13 +489,7 @@ def _read_session(item, position: int, *, where, prefix: str, time_zone) -> Sess
         elif "VirtualLocation" in types:
             session.fields["online_url"] = parser.text("online_url", location.get("url"))
         elif isinstance(location, dict):
-            holder = OpportunityRecord(where=where, names=names)
-            _bilingual(ValueParser(holder, time_zone), holder, "place", location.get("name"))
-            session.fields["place_th"], session.fields["place_en"] = (
-                holder.fields["place_th"],
-                holder.fields["place_en"],
-            )
-            session.problems += holder.problems
+            _bilingual(parser, session, "place", location.get("name"))
     return session
 
 
@@ -568,6 +562,8 @@ def read(text: str, *, time_zone: dt.tzinfo, max_records: int) -> tuple[ParsedFi
     that are not records. A file that is not JSON-LD at all raises ValidationFailed."""
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise ValidationFailed(_("The file's JSON is nested too deeply."), code="malformed_file") from None
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
             _("The file is not valid JSON (line %(line)s, column %(column)s): %(reason)s.")

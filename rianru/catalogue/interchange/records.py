@@ -20,6 +20,7 @@ from rianru.core.thai import BE_OFFSET
 OWN_ID = re.compile(r"^rianru:([-a-zA-Z0-9_]+):(space|opportunity|partner):([-a-zA-Z0-9_]+)$")
 BUDDHIST_ERA_FROM = 2400  # a year from 2400 on is a Buddhist-era year (2400 BE = 1857 CE)
 LIST_SEPARATOR = "|"
+EARLIEST_YEAR = 1900
 
 
 def own_id(city_slug: str, kind: str, slug: str) -> str:
@@ -200,6 +201,8 @@ def parse_datetime(text: str, time_zone: dt.tzinfo) -> dt.datetime | None:
     year = int(match.group(1))
     if year >= BUDDHIST_ERA_FROM:
         year -= BE_OFFSET
+    if not EARLIEST_YEAR <= year < BUDDHIST_ERA_FROM:
+        return None
     try:
         value = dt.datetime.fromisoformat(f"{year:04d}{match.group(2)}")
     except ValueError:
@@ -230,4 +233,7 @@ def duration_to_hours(text: str) -> Decimal | None:
         return None
     days, hours, minutes, seconds = (Decimal(part or 0) for part in match.groups())
     total = days * 24 + hours + minutes / 60 + seconds / 3600
-    return total.quantize(Decimal("0.1"))
+    try:
+        return total.quantize(Decimal("0.1"))
+    except InvalidOperation:  # too large to be learning hours
+        return None

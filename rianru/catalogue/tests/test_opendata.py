@@ -409,6 +409,8 @@ def test_one_bad_record_changes_nothing_unless_valid_only(catalogue):
         (GOOD.replace("2030-01-10T09:00:00+07:00", "10/01/2030"), "session_starts_at", "Expected an ISO 8601 date and time, e.g. 2026-12-01T09:00:00+07:00."),
         (GOOD[:-3] + ",missing-space,,", "session_space", "There is no learning space “missing-space” in this city."),
         (GOOD[:-2] + ",2030-01-05T00:00:00+07:00,2030-01-04T00:00:00+07:00", "session_registration_closes_at", "Registration must close after it opens."),
+        (GOOD.replace("2030-01-10T09", "0001-01-10T09"), "session_starts_at", "Expected an ISO 8601 date and time, e.g. 2026-12-01T09:00:00+07:00."),
+        (GOOD.replace(",,,,2030", ",,99999999999999999999,,2030"), "age_max", "Ensure this value is less than or equal to 120."),
         (GOOD.replace(",onsite,", ",<b>onsite</b>,"), "mode", "Unknown value “<b>onsite</b>”; use one of: online, onsite, blended."),
     ],
 )  # fmt: skip
@@ -519,6 +521,7 @@ def test_html_and_sql_are_stored_as_text_and_escaped_on_pages(client, catalogue)
         (bytes(range(256)) * 4, "The file is not UTF-8 text (byte 128). Save it as UTF-8 CSV or JSON."),
         (b"\x00\x01\x02binary", "The file holds binary data, not text."),
         (b'{"@graph": [1', "The file is not valid JSON (line 1, column 14): Expecting ',' delimiter."),
+        (b"[" * 100_000, "The file's JSON is nested too deeply."),
         (b'{"hello": "world"}', "The file is JSON but not a JSON-LD catalogue: expected an object with an @graph list."),
         (b"name,age\nsomchai,40\n", "The first line must name the columns: a spaces file has name_th, an opportunities file title_th (see docs/catalogue-format.md)."),
         (b"external_id,name_th,colour\n", "The columns do not fit a file of learning spaces (unknown columns: colour; missing columns: kind, latitude, longitude, name_en, owner)."),
@@ -532,6 +535,47 @@ def test_malformed_files_are_refused_cleanly(catalogue, data, message):
     assert str(refused.value.message) == message
     assert refused.value.code == "malformed_file"
     assert snapshot(catalogue) == before
+
+
+def test_absurd_numbers_are_errors_not_crashes(catalogue):
+    header = "external_id,kind,name_th,name_en,owner,latitude,longitude\n"
+    with pytest.raises(ImportRejected) as rejected:
+        import_text(catalogue, header + "s-1,park,สวน,Park,kku,1e30,NaN\n")
+    errors = sorted((e["line"], e["field"]) for e in rejected.value.extra["errors"])
+    assert errors == [(2, "latitude"), (2, "longitude")]
+    graph = [
+        {
+            "@type": "Course",
+            "identifier": "c-1",
+            "name": "x",
+            "provider": "kku",
+            "timeRequired": "P99999999999999999999999999999D",
+        }
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        import_text(catalogue, json.dumps(graph))
+    assert rejected.value.extra["errors"] == [
+        {"index": 0, "field": "timeRequired", "message": "Expected an ISO 8601 duration, e.g. PT3H30M."}
+    ]
+
+
+def test_new_rows_never_share_a_slug(catalogue):
+    """This city's own id keeps its slug; a foreign record wanting the same slug gets another one."""
+    rows = [
+        GOOD.replace("ext-1", "foreign-1").replace("Trial", "Ghost"),
+        GOOD.replace("ext-1", "rianru:khon-kaen:opportunity:ghost"),
+        GOOD.replace("ext-1", "foreign-2").replace("Trial", "Mudmee silk workshop"),
+    ]
+    result = import_text(catalogue, opportunities_csv(*rows))
+    assert result.created == 3
+    titles = ["Ghost", "Trial", "Mudmee silk workshop"]
+    slugs = set(Opportunity.objects.filter(title_en__in=titles).values_list("external_id", "slug"))
+    assert slugs == {
+        ("foreign-1", "ghost-2"),
+        ("", "ghost"),
+        ("foreign-2", "mudmee-silk-workshop"),
+        ("", "silk-workshop"),
+    }
 
 
 def test_a_utf8_bom_is_accepted(catalogue):
