@@ -716,9 +716,8 @@ def test_api_import_reports_errors_as_a_problem(client, catalogue):
     assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
     problem = response.json()
     assert problem["title"] == "import_invalid" and problem["invalid_records"] == 1
-    assert problem["errors"] == [
-        {"line": 3, "field": "provider", "message": "There is no partner “nobody” in this city."}
-    ]
+    # The API's paths carry no language prefix: like every unprefixed path, it answers in Thai.
+    assert problem["errors"] == [{"line": 3, "field": "provider", "message": "ไม่มีภาคี “nobody” ในเมืองนี้"}]
     assert not Opportunity.objects.filter(external_id__in=["ext-1", "ext-2"]).exists()
 
     partial = client.post(IMPORT + "?valid_only=true&dry_run=true", bad, content_type="text/csv")
