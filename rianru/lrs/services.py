@@ -1,0 +1,396 @@
+"""Writes of the LRS: credentials, statements (insert-only), documents.
+
+Statement writes never take read-modify-write locks on shared rows: statements and their index rows are
+inserted, new activities are inserted with ON CONFLICT DO NOTHING, and the canonical activity definitions
+are merged after the statements' transaction has committed, one short autocommit update each.
+"""
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rianru.core.errors import PermissionDenied
+from rianru.core.models import audit
+from rianru.lrs import agents as xagents
+from rianru.lrs.errors import BadRequest, Conflict, DocumentNotFound, PreconditionFailed
+from rianru.lrs.models import (
+    ALL_SCOPES,
+    Activity,
+    Attachment,
+    Credential,
+    Document,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+)
+from rianru.lrs.permissions import can_manage_credentials
+from rianru.lrs.validation import VOIDED_VERB
+from rianru.network.models import Partner
+
+# --- credentials -------------------------------------------------------------------------------------
+
+
+def hash_secret(secret: str) -> str:
+    """Secrets are 256-bit random strings, so one SHA-256 round is enough (no dictionary to guess from)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def scopes_clean(scopes: list[str]) -> list[str]:
+    chosen = set()
+    for scope in scopes:
+        if scope == "all":
+            chosen.update(ALL_SCOPES)
+        elif scope in ALL_SCOPES:
+            chosen.add(scope)
+        else:
+            raise BadRequest(_("Unknown scope “%(scope)s”.") % {"scope": scope})
+    if not chosen:
+        raise BadRequest(_("Choose at least one scope."))
+    return [scope for scope in ALL_SCOPES if scope in chosen]
+
+
+def check_manage(actor, partner: Partner) -> None:
+    if actor is not None and not can_manage_credentials(actor, partner):
+        raise PermissionDenied(_("You may not manage the LRS credentials of this partner."))
+
+
+def credential_create(
+    *, actor, partner: Partner, scopes: list[str], name: str = "", xapi_version: str = "2.0.0"
+) -> tuple[Credential, str]:
+    """A new key and secret for a partner; the secret is returned once and only its hash is kept.
+
+    `actor` None is the command line (an operator of the server)."""
+    check_manage(actor, partner)
+    secret = secrets.token_urlsafe(32)
+    credential = Credential.objects.create(
+        city_id=partner.city_id,
+        partner=partner,
+        name=name.strip()[:200],
+        key=secrets.token_hex(12),
+        secret_hash=hash_secret(secret),
+        scopes=scopes_clean(scopes),
+        xapi_version=xapi_version if xapi_version in ("1.0.3", "2.0.0") else "2.0.0",
+    )
+    audit(actor=actor, action="lrs.credential_create", target=credential, city_slug=partner.city.slug,
+          partner=partner.slug, scopes=credential.scopes)  # fmt: skip
+    return credential, secret
+
+
+def credential_revoke(*, actor, credential: Credential) -> Credential:
+    check_manage(actor, credential.partner)
+    if credential.revoked_at is None:
+        credential.revoked_at = timezone.now()
+        credential.save(update_fields=["revoked_at", "updated_at"])
+        audit(actor=actor, action="lrs.credential_revoke", target=credential, city_slug=credential.city.slug)
+    return credential
+
+
+def credential_rotate(*, actor, credential: Credential) -> tuple[Credential, str]:
+    """A new secret for the same key (the statements' authority stays the same); the old one stops working."""
+    check_manage(actor, credential.partner)
+    if credential.revoked_at is not None:
+        raise BadRequest(_("A revoked credential cannot be rotated."))
+    secret = secrets.token_urlsafe(32)
+    credential.secret_hash = hash_secret(secret)
+    credential.save(update_fields=["secret_hash", "updated_at"])
+    audit(actor=actor, action="lrs.credential_rotate", target=credential, city_slug=credential.city.slug)
+    return credential, secret
+
+
+def credential_authenticate(*, key: str, secret: str) -> Credential | None:
+    credential = (
+        Credential.objects.select_related("city", "partner").filter(key=key, revoked_at__isnull=True).first()
+    )
+    if credential is None or not hmac.compare_digest(credential.secret_hash, hash_secret(secret)):
+        return None
+    return credential
+
+
+def credential_authority(credential: Credential) -> dict:
+    """The Agent that stands for a credential in the `authority` of the statements it stores."""
+    home = getattr(settings, "RIANRU_LRS_HOMEPAGE", "https://rianru.org")
+    return {
+        "objectType": "Agent",
+        "name": credential.partner.name_en or credential.partner.name_th,
+        "account": {
+            "homePage": f"{home}/{credential.city.slug}/partners/{credential.partner.slug}/",
+            "name": credential.key,
+        },
+    }
+
+
+# --- statements ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AttachmentPart:
+    content_type: str
+    content: bytes
+
+
+def statement_version(xapi_version: str) -> str:
+    return "2.0.0" if xapi_version.startswith("2") else "1.0.0"
+
+
+def statements_store(
+    *,
+    credential: Credential,
+    statements: list[dict],
+    xapi_version: str,
+    attachments: dict[str, AttachmentPart] | None = None,
+    statement_id: str | None = None,
+) -> list[str]:
+    """Store a batch of valid statements, all or nothing; return their ids in order.
+
+    A statement whose id is already stored with the same content is accepted and not stored again;
+    with different content the whole batch is refused (409).
+    """
+    attachments = attachments or {}
+    now = timezone.now()
+    stored_text = now.isoformat(timespec="microseconds").replace("+00:00", "Z")
+    ids: list[str] = []
+    for statement in statements:
+        xagents.normalize(statement)
+        if "id" in statement:
+            statement["id"] = statement["id"].lower()
+        elif statement_id:
+            statement["id"] = statement_id.lower()
+        else:
+            statement["id"] = str(uuid.uuid4())
+        ids.append(statement["id"])
+    if len(set(ids)) != len(ids):
+        raise BadRequest("The batch uses one statement id more than once.")
+    existing = {
+        str(row.statement_id): row.data
+        for row in Statement.objects.filter(city_id=credential.city_id, statement_id__in=ids).only(
+            "statement_id", "data"
+        )
+    }
+    authority = credential_authority(credential)
+    rows, new = [], []
+    for statement in statements:
+        found = existing.get(statement["id"])
+        if found is not None:
+            if not xagents.same_statement(statement, found):
+                raise Conflict(f"A different statement with the id {statement['id']} is already stored.")
+            continue
+        statement["stored"] = stored_text
+        statement.setdefault("timestamp", stored_text)
+        statement["authority"] = authority
+        statement.setdefault("version", statement_version(xapi_version))
+        new.append(statement)
+    if not new:
+        return ids
+    for statement in new:
+        obj = statement["object"]
+        object_type = obj.get("objectType", "Activity")
+        rows.append(
+            Statement(
+                city_id=credential.city_id,
+                partner_id=credential.partner_id,
+                credential=credential,
+                statement_id=statement["id"],
+                data=statement,
+                stored=now,
+                verb_id=statement["verb"]["id"],
+                actor_key=xagents.agent_key(statement["actor"]),
+                object_activity_id=obj["id"] if object_type == "Activity" else "",
+                object_statement_id=obj["id"] if object_type == "StatementRef" else None,
+                registration=statement.get("context", {}).get("registration"),
+                has_attachments=bool(statement.get("attachments")),
+            )
+        )
+    needed = {
+        a["sha2"]
+        for s in new
+        for a in s.get("attachments", [])
+        if "fileUrl" not in a or a["sha2"] in attachments
+    }
+    activities: dict[str, dict] = {}
+    try:
+        with transaction.atomic():
+            Statement.objects.bulk_create(rows)
+            agent_rows, activity_rows = [], []
+            for row, statement in zip(rows, new, strict=True):
+                direct, related = xagents.statement_agents(statement)
+                for key in sorted(related):
+                    agent_rows.append(
+                        StatementAgent(
+                            statement=row, city_id=credential.city_id, agent_key=key, direct=key in direct
+                        )
+                    )
+                direct_activities, related_activities, objects = xagents.statement_activities(statement)
+                for activity_id in sorted(related_activities):
+                    activity_rows.append(
+                        StatementActivity(
+                            statement=row,
+                            city_id=credential.city_id,
+                            activity_id=activity_id,
+                            direct=activity_id in direct_activities,
+                        )
+                    )
+                for activity in objects:
+                    merged = activities.setdefault(activity["id"], {})
+                    if activity.get("definition"):
+                        activities[activity["id"]] = xagents.merge_definition(merged, activity["definition"])
+            StatementAgent.objects.bulk_create(agent_rows)
+            StatementActivity.objects.bulk_create(activity_rows)
+            if needed:
+                Attachment.objects.bulk_create(
+                    [
+                        Attachment(
+                            city_id=credential.city_id,
+                            sha2=sha2,
+                            content_type=attachments[sha2].content_type,
+                            content=attachments[sha2].content,
+                        )
+                        for sha2 in sorted(needed)
+                        if sha2 in attachments
+                    ],
+                    ignore_conflicts=True,
+                )
+            targets = sorted(
+                s["object"]["id"]
+                for s in new
+                if s["verb"]["id"] == VOIDED_VERB and s["object"].get("objectType") == "StatementRef"
+            )
+            if targets:
+                Statement.objects.filter(city_id=credential.city_id, statement_id__in=targets).exclude(
+                    verb_id=VOIDED_VERB
+                ).update(voided=True)
+    except IntegrityError as error:
+        # Another request stored one of these ids between our check and our insert.
+        raise Conflict(
+            "A statement with one of these ids was stored at the same time; send the batch again."
+        ) from error
+    transaction.on_commit(lambda: activities_define(city_id=credential.city_id, activities=activities))
+    return ids
+
+
+def activities_define(*, city_id: int, activities: dict[str, dict]) -> None:
+    """Insert unknown activities, then merge new definitions into the canonical ones (short, lock-free order)."""
+    if not activities:
+        return
+    ordered = sorted(activities)
+    Activity.objects.bulk_create(
+        [
+            Activity(city_id=city_id, activity_id=activity_id, definition=activities[activity_id])
+            for activity_id in ordered
+        ],
+        ignore_conflicts=True,
+    )
+    defined = [activity_id for activity_id in ordered if activities[activity_id]]
+    for row in Activity.objects.filter(city_id=city_id, activity_id__in=defined).order_by("activity_id"):
+        merged = xagents.merge_definition(row.definition, activities[row.activity_id])
+        if merged != row.definition:
+            Activity.objects.filter(pk=row.pk).update(definition=merged)
+
+
+# --- documents -----------------------------------------------------------------------------------------
+
+
+def document_etag(content: bytes) -> str:
+    return hashlib.sha1(content).hexdigest()  # noqa: S324 - xAPI's ETag, not a security hash
+
+
+def check_preconditions(
+    document: Document | None, *, if_match: str | None, if_none_match: str | None
+) -> None:
+    if if_match is not None:
+        tags = [tag.strip().strip('"') for tag in if_match.split(",")]
+        if document is None or ("*" not in tags and document.etag not in tags):
+            raise PreconditionFailed("If-Match does not match the document's current ETag.")
+    if if_none_match is not None:
+        tags = [tag.strip().strip('"') for tag in if_none_match.split(",")]
+        if document is not None and ("*" in tags or document.etag in tags):
+            raise PreconditionFailed("If-None-Match: the document already exists.")
+
+
+def is_json_type(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() == "application/json"
+
+
+def document_save(
+    *,
+    credential: Credential,
+    key: dict,
+    content: bytes,
+    content_type: str,
+    merge: bool,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+    require_precondition: bool = False,
+    refuse_unconditional_create: bool = False,
+) -> Document:
+    """PUT (replace) or POST (merge JSON objects) one document. `key` names kind, activity, agent, registration, id."""
+    with transaction.atomic():
+        document = (
+            Document.objects.select_for_update().filter(partner_id=credential.partner_id, **key).first()
+        )
+        check_preconditions(document, if_match=if_match, if_none_match=if_none_match)
+        if document is not None and require_precondition and if_match is None and if_none_match is None:
+            raise Conflict(
+                "The document exists: send If-Match with its ETag (or If-None-Match: *) to overwrite it."
+            )
+        if document is None and refuse_unconditional_create and if_match is None and if_none_match is None:
+            raise BadRequest("xAPI 1.0.3 profiles are created with If-None-Match: * (or If-Match).")
+        if merge and document is not None:
+            if not (is_json_type(content_type) and is_json_type(document.content_type)):
+                raise BadRequest(
+                    "POST merges only JSON documents: both the stored and the sent document must be application/json."
+                )
+            try:
+                old, new = json.loads(document.content), json.loads(content)
+            except ValueError as error:
+                raise BadRequest("The document is not valid JSON.") from error
+            if not isinstance(old, dict) or not isinstance(new, dict):
+                raise BadRequest("POST merges only JSON objects.")
+            content = json.dumps({**old, **new}).encode()
+            content_type = "application/json"
+        elif merge and is_json_type(content_type):
+            try:
+                parsed = json.loads(content)
+            except ValueError as error:
+                raise BadRequest("The document is not valid JSON.") from error
+            if not isinstance(parsed, dict):
+                raise BadRequest("POST merges only JSON objects.")
+        now = timezone.now()
+        if document is None:
+            document = Document.objects.create(
+                city_id=credential.city_id,
+                partner_id=credential.partner_id,
+                content=content,
+                content_type=content_type,
+                etag=document_etag(content),
+                updated=now,
+                **key,
+            )
+        else:
+            document.content, document.content_type = content, content_type
+            document.etag, document.updated = document_etag(content), now
+            document.save(update_fields=["content", "content_type", "etag", "updated"])
+    return document
+
+
+def documents_delete(
+    *, credential: Credential, key: dict, if_match: str | None = None, if_none_match: str | None = None
+) -> int:
+    """Delete one document (key with document_id) or every document under the key (State without stateId)."""
+    with transaction.atomic():
+        documents = Document.objects.filter(partner_id=credential.partner_id, **key)
+        if "document_id" in key:
+            document = documents.select_for_update().first()
+            check_preconditions(document, if_match=if_match, if_none_match=if_none_match)
+            if document is None:
+                if if_match is None:
+                    return 0
+                raise DocumentNotFound("No such document.")
+        return documents.delete()[0]
