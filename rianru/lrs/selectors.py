@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core import signing
 from django.db.models import Q
+from django.utils import timezone
 
 from rianru.lrs.errors import BadRequest
 from rianru.lrs.models import (
@@ -89,6 +90,9 @@ def statements_filter(credential: Credential, query: StatementQuery):
 def statements_page(*, credential: Credential, query: StatementQuery) -> tuple[list[Statement], str]:
     """One page of statements and the `more` token for the next page ('' when this is the last)."""
     limit = MAX_LIMIT if not query.limit or query.limit > MAX_LIMIT else query.limit
+    if query.after is None and query.until is None:
+        # Pin the result set: statements stored after the first page never appear on later pages.
+        query.until = timezone.now()
     rows = list(
         statements_filter(credential, query).only("pk", "stored", "data", "has_attachments")[: limit + 1]
     )
@@ -109,7 +113,6 @@ def more_token(query: StatementQuery, after: tuple[datetime, int]) -> str:
         "related_activities": query.related_activities,
         "related_agents": query.related_agents,
         "since": query.since.isoformat() if query.since else None,
-        # Pin the page set: statements stored after the first page was served never shift later pages.
         "until": (query.until.isoformat() if query.until else None),
         "limit": query.limit,
         "ascending": query.ascending,
