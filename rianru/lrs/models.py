@@ -56,21 +56,25 @@ class Credential(CityOwned):
 
 
 class Statement(models.Model):
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey(Partner, null=True, on_delete=models.SET_NULL, related_name="+")
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     credential = models.ForeignKey(Credential, null=True, on_delete=models.SET_NULL, related_name="+")
-    statement_id = models.UUIDField()
-    data = models.JSONField()
-    stored = models.DateTimeField()
-    voided = models.BooleanField(default=False)
-    verb_id = models.TextField()
-    actor_key = models.TextField(blank=True)
-    object_activity_id = models.TextField(blank=True)
+    statement_id = models.UUIDField(_("statement id"))
+    data = models.JSONField(_("statement"))
+    stored = models.DateTimeField(_("stored"))
+    voided = models.BooleanField(_("voided"), default=False)
+    verb_id = models.TextField(_("verb"))
+    actor_key = models.TextField(_("actor"), blank=True)
+    object_activity_id = models.TextField(_("activity"), blank=True)
     object_statement_id = models.UUIDField(null=True)
     registration = models.UUIDField(null=True)
     has_attachments = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("xAPI statement")
+        verbose_name_plural = _("xAPI statements")
         constraints = [
             models.UniqueConstraint(fields=["city", "statement_id"], name="lrs_statement_unique_id_per_city")
         ]
