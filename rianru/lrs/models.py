@@ -1,9 +1,8 @@
 """The xAPI learning record store: credentials, insert-only statements and their index rows, documents.
 
 Statements are never updated except for the `voided` flag a voiding statement sets. The columns next to
-the JSON are what the statement filters need (docs/lrs.md); `StatementAgent` and `StatementActivity`
-list every agent and activity a statement mentions, so `agent`, `activity` and their `related_*` forms
-are index lookups.
+the JSON are what the statement filters need (docs/lrs.md); `StatementIndex` lists every agent and
+activity a statement mentions, so `agent`, `activity` and their `related_*` forms are index lookups.
 """
 
 from django.db import models
@@ -90,34 +89,36 @@ class Statement(models.Model):
         return str(self.statement_id)
 
 
-class StatementAgent(models.Model):
-    """An agent (by IFI key) a statement mentions; `direct` when it is the actor or the object."""
+class StatementIndex(models.Model):
+    """One thing a statement can be found by: an agent (IFI key), an activity id, or, inherited from the
+    statement a StatementRef points to, that statement's verb or registration.
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="agents")
+    `direct` marks the actor and the object (the `agent` and `activity` filters); without it a row serves
+    `related_agents` / `related_activities`. A statement that refers to another (StatementRef) also gets
+    the target's rows, so the filters find it as xAPI asks, without a join at read time.
+    """
+
+    class Kind(models.TextChoices):
+        AGENT = "g", "agent"
+        ACTIVITY = "a", "activity"
+        VERB = "v", "verb"
+        REGISTRATION = "r", "registration"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="index_rows")
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
-    agent_key = models.TextField()
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    key = models.TextField()
     direct = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["city", "agent_key", "direct"], name="lrs_statement_agent_key")]
+        indexes = [
+            models.Index(
+                fields=["city", "kind", "key", "direct", "statement"], name="lrs_statement_index_key"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.agent_key
-
-
-class StatementActivity(models.Model):
-    """An activity id a statement mentions; `direct` when it is the statement's object."""
-
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="activities")
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
-    activity_id = models.TextField()
-    direct = models.BooleanField(default=False)
-
-    class Meta:
-        indexes = [models.Index(fields=["city", "activity_id", "direct"], name="lrs_statement_activity_id")]
-
-    def __str__(self) -> str:
-        return self.activity_id
+        return f"{self.kind}:{self.key}"
 
 
 class Attachment(models.Model):

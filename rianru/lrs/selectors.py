@@ -14,8 +14,7 @@ from rianru.lrs.models import (
     Credential,
     Document,
     Statement,
-    StatementActivity,
-    StatementAgent,
+    StatementIndex,
 )
 from rianru.lrs.permissions import scope_may_read_all
 
@@ -52,27 +51,30 @@ def statement_get(*, credential: Credential, statement_id: str, voided: bool) ->
     return statements_visible(credential).filter(statement_id=statement_id, voided=voided).first()
 
 
+def indexed(credential: Credential, kind: str, key: str, *, direct: bool = False):
+    rows = StatementIndex.objects.filter(city_id=credential.city_id, kind=kind, key=key)
+    return rows.filter(direct=True) if direct else rows
+
+
 def statements_filter(credential: Credential, query: StatementQuery):
+    """The statements a query asks for, newest first (or oldest first with `ascending`).
+
+    A statement that refers to another (StatementRef) matches when the statement it refers to does
+    (xAPI Data 2.5): it carries that statement's index rows (services.index_rows)."""
+    Kind = StatementIndex.Kind
     rows = statements_visible(credential).filter(voided=False)
-    matching = Q()
     if query.agent_key:
-        agents = StatementAgent.objects.filter(city_id=credential.city_id, agent_key=query.agent_key)
-        if not query.related_agents:
-            agents = agents.filter(direct=True)
-        matching &= Q(pk__in=agents.values("statement_id"))
-    if query.verb:
-        matching &= Q(verb_id=query.verb)
+        agents = indexed(credential, Kind.AGENT, query.agent_key, direct=not query.related_agents)
+        rows = rows.filter(pk__in=agents.values("statement_id"))
     if query.activity:
-        activities = StatementActivity.objects.filter(city_id=credential.city_id, activity_id=query.activity)
-        if not query.related_activities:
-            activities = activities.filter(direct=True)
-        matching &= Q(pk__in=activities.values("statement_id"))
+        activities = indexed(credential, Kind.ACTIVITY, query.activity, direct=not query.related_activities)
+        rows = rows.filter(pk__in=activities.values("statement_id"))
+    if query.verb:
+        inherited = indexed(credential, Kind.VERB, query.verb).values("statement_id")
+        rows = rows.filter(Q(verb_id=query.verb) | Q(pk__in=inherited))
     if query.registration:
-        matching &= Q(registration=query.registration)
-    if matching:
-        # A statement that refers to a matching statement (StatementRef) matches too (xAPI Data 2.5).
-        targets = statements_visible(credential).filter(matching).values("statement_id")
-        rows = rows.filter(matching | Q(object_statement_id__in=targets))
+        inherited = indexed(credential, Kind.REGISTRATION, query.registration).values("statement_id")
+        rows = rows.filter(Q(registration=query.registration) | Q(pk__in=inherited))
     if query.since:
         rows = rows.filter(stored__gt=query.since)
     if query.until:

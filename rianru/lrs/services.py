@@ -10,10 +10,11 @@ import hmac
 import json
 import secrets
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +29,7 @@ from rianru.lrs.models import (
     Credential,
     Document,
     Statement,
-    StatementActivity,
-    StatementAgent,
+    StatementIndex,
 )
 from rianru.lrs.permissions import can_manage_credentials
 from rianru.lrs.validation import VOIDED_VERB
@@ -151,12 +151,14 @@ def statements_store(
     """Store a batch of valid statements, all or nothing; return their ids in order.
 
     A statement whose id is already stored with the same content is accepted and not stored again;
-    with different content the whole batch is refused (409).
+    with different content the whole batch is refused (409). Rows are inserted with ON CONFLICT DO
+    NOTHING, so concurrent writers never wait on each other except for the same statement id.
     """
     attachments = attachments or {}
     now = timezone.now()
     stored_text = now.isoformat(timespec="microseconds").replace("+00:00", "Z")
     ids: list[str] = []
+    received: dict[str, bool] = {}  # id -> whether the statement came with its own timestamp
     for statement in statements:
         xagents.normalize(statement)
         if "id" in statement:
@@ -166,132 +168,212 @@ def statements_store(
         else:
             statement["id"] = str(uuid.uuid4())
         ids.append(statement["id"])
+        received[statement["id"]] = "timestamp" in statement
     if len(set(ids)) != len(ids):
         raise BadRequest("The batch uses one statement id more than once.")
-    existing = {
-        str(row.statement_id): row.data
-        for row in Statement.objects.filter(city_id=credential.city_id, statement_id__in=ids).only(
-            "statement_id", "data"
-        )
-    }
     authority = credential_authority(credential)
-    rows, new = [], []
+    rows = []
     for statement in statements:
-        found = existing.get(statement["id"])
-        if found is not None:
-            if not xagents.same_statement(statement, found):
-                raise Conflict(f"A different statement with the id {statement['id']} is already stored.")
-            continue
         statement["stored"] = stored_text
         statement.setdefault("timestamp", stored_text)
         statement["authority"] = authority
         statement.setdefault("version", statement_version(xapi_version))
-        new.append(statement)
-    if not new:
-        return ids
-    for statement in new:
         obj = statement["object"]
         object_type = obj.get("objectType", "Activity")
         rows.append(
             Statement(
                 city_id=credential.city_id,
                 partner_id=credential.partner_id,
-                credential=credential,
-                statement_id=statement["id"],
+                credential_id=credential.pk,
+                statement_id=uuid.UUID(statement["id"]),
                 data=statement,
                 stored=now,
+                voided=False,
                 verb_id=statement["verb"]["id"],
                 actor_key=xagents.agent_key(statement["actor"]),
                 object_activity_id=obj["id"] if object_type == "Activity" else "",
-                object_statement_id=obj["id"] if object_type == "StatementRef" else None,
+                object_statement_id=uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
                 registration=statement.get("context", {}).get("registration"),
                 has_attachments=bool(statement.get("attachments")),
             )
         )
-    needed = {
-        a["sha2"]
-        for s in new
-        for a in s.get("attachments", [])
-        if "fileUrl" not in a or a["sha2"] in attachments
-    }
     activities: dict[str, dict] = {}
-    try:
-        with transaction.atomic():
-            Statement.objects.bulk_create(rows)
-            agent_rows, activity_rows = [], []
-            for row, statement in zip(rows, new, strict=True):
-                direct, related = xagents.statement_agents(statement)
-                for key in sorted(related):
-                    agent_rows.append(
-                        StatementAgent(
-                            statement=row, city_id=credential.city_id, agent_key=key, direct=key in direct
-                        )
+    with transaction.atomic():
+        inserted = insert_statements(rows)
+        skipped = [row for row in rows if str(row.statement_id) not in inserted]
+        if skipped:
+            check_same_as_stored(credential, skipped, received)
+        new = [row for row in rows if str(row.statement_id) in inserted]
+        for row in new:
+            row.pk = inserted[str(row.statement_id)]
+        StatementIndex.objects.bulk_create(index_rows(credential.city_id, new))
+        sha2s = {
+            a["sha2"] for row in new for a in row.data.get("attachments", []) if a["sha2"] in attachments
+        }
+        if sha2s:
+            Attachment.objects.bulk_create(
+                [
+                    Attachment(
+                        city_id=credential.city_id,
+                        sha2=sha2,
+                        content_type=attachments[sha2].content_type,
+                        content=attachments[sha2].content,
                     )
-                direct_activities, related_activities, objects = xagents.statement_activities(statement)
-                for activity_id in sorted(related_activities):
-                    activity_rows.append(
-                        StatementActivity(
-                            statement=row,
-                            city_id=credential.city_id,
-                            activity_id=activity_id,
-                            direct=activity_id in direct_activities,
-                        )
-                    )
-                for activity in objects:
-                    merged = activities.setdefault(activity["id"], {})
-                    if activity.get("definition"):
-                        activities[activity["id"]] = xagents.merge_definition(merged, activity["definition"])
-            StatementAgent.objects.bulk_create(agent_rows)
-            StatementActivity.objects.bulk_create(activity_rows)
-            if needed:
-                Attachment.objects.bulk_create(
-                    [
-                        Attachment(
-                            city_id=credential.city_id,
-                            sha2=sha2,
-                            content_type=attachments[sha2].content_type,
-                            content=attachments[sha2].content,
-                        )
-                        for sha2 in sorted(needed)
-                        if sha2 in attachments
-                    ],
-                    ignore_conflicts=True,
-                )
-            targets = sorted(
-                s["object"]["id"]
-                for s in new
-                if s["verb"]["id"] == VOIDED_VERB and s["object"].get("objectType") == "StatementRef"
+                    for sha2 in sorted(sha2s)
+                ],
+                ignore_conflicts=True,
             )
-            if targets:
-                Statement.objects.filter(city_id=credential.city_id, statement_id__in=targets).exclude(
-                    verb_id=VOIDED_VERB
-                ).update(voided=True)
-    except IntegrityError as error:
-        # Another request stored one of these ids between our check and our insert.
-        raise Conflict(
-            "A statement with one of these ids was stored at the same time; send the batch again."
-        ) from error
+        targets = sorted(str(row.object_statement_id) for row in new if row.verb_id == VOIDED_VERB)
+        if targets:
+            Statement.objects.filter(city_id=credential.city_id, statement_id__in=targets).exclude(
+                verb_id=VOIDED_VERB
+            ).update(voided=True)
+        for row in new:
+            for activity in xagents.statement_activities(row.data)[2]:
+                merged = activities.setdefault(activity["id"], {})
+                if activity.get("definition"):
+                    activities[activity["id"]] = xagents.merge_definition(merged, activity["definition"])
     transaction.on_commit(lambda: activities_define(city_id=credential.city_id, activities=activities))
     return ids
 
 
+INSERT_CHUNK = 500
+
+
+def insert_statements(rows: list[Statement]) -> dict[str, int]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the pks of the rows inserted, by statement id.
+
+    Plain SQL rather than bulk_create: one multi-row VALUES statement on SQLite and PostgreSQL alike, that
+    reports which ids were new (bulk_create with ignore_conflicts does not), and sends the JSON once per
+    row (Django's UNNEST path for PostgreSQL quotes it again inside an array)."""
+    fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(Statement._meta.db_table)
+    uuid_field = Statement._meta.get_field("statement_id")
+    inserted: dict[str, int] = {}
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(chunk))
+        params = [
+            field.get_db_prep_save(getattr(row, field.attname), connection)
+            for row in chunk
+            for field in fields
+        ]
+        # Table and column names come from the model; every value is a parameter.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT (city_id, statement_id) DO NOTHING"  # noqa: S608
+        )
+        sql += " RETURNING id, statement_id"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, statement_id in cursor.fetchall():
+                inserted[str(uuid_field.to_python(statement_id))] = pk
+    return inserted
+
+
+def check_same_as_stored(credential: Credential, skipped: list[Statement], received: dict[str, bool]) -> None:
+    """Statements whose id is already stored: accepted if they are the same statement, else 409."""
+    stored = {
+        str(row.statement_id): row.data
+        for row in Statement.objects.filter(
+            city_id=credential.city_id, statement_id__in=[row.statement_id for row in skipped]
+        ).only("statement_id", "data")
+    }
+    for row in skipped:
+        statement = row.data
+        found = stored.get(str(row.statement_id))
+        if found is None:
+            continue  # stored in another city's space: never happens within one city (unique per city)
+        check = (
+            statement
+            if received[statement["id"]]
+            else {k: v for k, v in statement.items() if k != "timestamp"}
+        )
+        if not xagents.same_statement(check, found):
+            raise Conflict(f"A different statement with the id {statement['id']} is already stored.")
+
+
+def index_rows(city_id: int, rows: list[Statement]) -> list[StatementIndex]:
+    """The index rows of new statements; a statement that refers to another also gets the target's rows."""
+    Kind = StatementIndex.Kind
+    result = []
+    entries: dict[int, set[tuple[str, str, bool]]] = {}
+    for row in rows:
+        direct_agents, related_agents = xagents.statement_agents(row.data)
+        direct_activities, related_activities, _objects = xagents.statement_activities(row.data)
+        keys = {(Kind.AGENT, key, key in direct_agents) for key in related_agents}
+        keys |= {(Kind.ACTIVITY, key, key in direct_activities) for key in related_activities}
+        entries[row.pk] = keys
+    referring = [row for row in rows if row.object_statement_id is not None]
+    if referring:
+        target_ids = {row.object_statement_id for row in referring}
+        in_batch = {row.statement_id: row for row in rows if row.statement_id in target_ids}
+        targets = {
+            target.statement_id: (target.pk, target.verb_id, target.registration)
+            for target in Statement.objects.filter(
+                city_id=city_id, statement_id__in=sorted(target_ids - set(in_batch))
+            ).only("pk", "statement_id", "verb_id", "registration")
+        }
+        targets.update({sid: (row.pk, row.verb_id, row.registration) for sid, row in in_batch.items()})
+        inherited_pks = [pk for pk, _verb, _registration in targets.values() if pk not in entries]
+        stored_entries: dict[int, set] = {}
+        for pk, kind, key, direct in StatementIndex.objects.filter(
+            statement_id__in=inherited_pks
+        ).values_list("statement_id", "kind", "key", "direct"):
+            stored_entries.setdefault(pk, set()).add((kind, key, direct))
+        for row in referring:
+            target = targets.get(row.object_statement_id)
+            if target is None:
+                continue
+            pk, verb, registration = target
+            extra = set(entries.get(pk, set()) | stored_entries.get(pk, set()))
+            extra.add((Kind.VERB, verb, False))
+            if registration:
+                extra.add((Kind.REGISTRATION, str(uuid.UUID(str(registration))), False))
+            entries[row.pk] = entries[row.pk] | extra
+    for row in rows:
+        for kind, key, direct in sorted(entries[row.pk]):
+            result.append(
+                StatementIndex(statement_id=row.pk, city_id=city_id, kind=kind, key=key, direct=direct)
+            )
+    return result
+
+
+_defined: OrderedDict[tuple[int, str, str], None] = OrderedDict()
+DEFINED_CACHE_SIZE = 20_000
+
+
 def activities_define(*, city_id: int, activities: dict[str, dict]) -> None:
-    """Insert unknown activities, then merge new definitions into the canonical ones (short, lock-free order)."""
-    if not activities:
+    """Insert unknown activities, then merge new definitions into the canonical ones (short, lock-free order).
+
+    A process remembers the definitions it merged lately and skips them: most statements repeat the
+    definition of an activity the LRS already knows."""
+    fresh = {}
+    for activity_id, definition in activities.items():
+        marker = (city_id, activity_id, json.dumps(definition, sort_keys=True))
+        if marker in _defined:
+            _defined.move_to_end(marker)
+            continue
+        fresh[activity_id] = (definition, marker)
+    if not fresh:
         return
-    ordered = sorted(activities)
+    ordered = sorted(fresh)
     Activity.objects.bulk_create(
         [
-            Activity(city_id=city_id, activity_id=activity_id, definition=activities[activity_id])
+            Activity(city_id=city_id, activity_id=activity_id, definition=fresh[activity_id][0])
             for activity_id in ordered
         ],
         ignore_conflicts=True,
     )
-    defined = [activity_id for activity_id in ordered if activities[activity_id]]
+    defined = [activity_id for activity_id in ordered if fresh[activity_id][0]]
     for row in Activity.objects.filter(city_id=city_id, activity_id__in=defined).order_by("activity_id"):
-        merged = xagents.merge_definition(row.definition, activities[row.activity_id])
+        merged = xagents.merge_definition(row.definition, fresh[row.activity_id][0])
         if merged != row.definition:
             Activity.objects.filter(pk=row.pk).update(definition=merged)
+    for activity_id in ordered:
+        _defined[fresh[activity_id][1]] = None
+    while len(_defined) > DEFINED_CACHE_SIZE:
+        _defined.popitem(last=False)
 
 
 # --- documents -----------------------------------------------------------------------------------------

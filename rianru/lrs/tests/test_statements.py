@@ -238,3 +238,17 @@ def test_context_agents_and_groups_are_related_agents(xapi):
             "statements"
         ]
         assert [item["id"] for item in listed] == [statement_id]
+
+
+def test_statement_refs_inherit_agent_registration_and_work_within_one_batch(xapi):
+    registration = new_id()
+    target = statement(id=new_id(), actor={"mbox": "mailto:target@example.org"}, context={"registration": registration})
+    ref = statement(id=new_id(), object={"objectType": "StatementRef", "id": target["id"]})
+    xapi.post_statements([ref, target])  # the target comes later in the same batch
+
+    def ids(**params):
+        return [item["id"] for item in xapi.get_statements(params).json()["statements"]]
+
+    assert set(ids(registration=registration)) == {target["id"], ref["id"]}
+    assert set(ids(agent=json.dumps({"mbox": "mailto:target@example.org"}))) == {target["id"], ref["id"]}
+    assert ids(agent=json.dumps({"mbox": "mailto:nobody@example.org"})) == []
