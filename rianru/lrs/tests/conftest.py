@@ -18,3 +18,13 @@ def xapi(credential):
 def xapi103(credential):
     cred, secret = credential
     return XapiClient(cred.key, secret, version="1.0.3")
+
+
+@pytest.fixture(autouse=True)
+def forget_merged_definitions():
+    """The process-wide memory of merged activity definitions must not leak between tests' databases."""
+    from rianru.lrs import services
+
+    services._defined.clear()
+    yield
+    services._defined.clear()

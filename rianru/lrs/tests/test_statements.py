@@ -242,7 +242,9 @@ def test_context_agents_and_groups_are_related_agents(xapi):
 
 def test_statement_refs_inherit_agent_registration_and_work_within_one_batch(xapi):
     registration = new_id()
-    target = statement(id=new_id(), actor={"mbox": "mailto:target@example.org"}, context={"registration": registration})
+    target = statement(
+        id=new_id(), actor={"mbox": "mailto:target@example.org"}, context={"registration": registration}
+    )
     ref = statement(id=new_id(), object={"objectType": "StatementRef", "id": target["id"]})
     xapi.post_statements([ref, target])  # the target comes later in the same batch
 
