@@ -5,10 +5,12 @@ inserted, new activities are inserted with ON CONFLICT DO NOTHING, and the canon
 are merged after the statements' transaction has committed, one short autocommit update each.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
+import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -89,6 +91,7 @@ def credential_revoke(*, actor, credential: Credential) -> Credential:
     if credential.revoked_at is None:
         credential.revoked_at = timezone.now()
         credential.save(update_fields=["revoked_at", "updated_at"])
+        credential_forget(credential)
         audit(actor=actor, action="lrs.credential_revoke", target=credential, city_slug=credential.city.slug)
     return credential
 
@@ -101,17 +104,41 @@ def credential_rotate(*, actor, credential: Credential) -> tuple[Credential, str
     secret = secrets.token_urlsafe(32)
     credential.secret_hash = hash_secret(secret)
     credential.save(update_fields=["secret_hash", "updated_at"])
+    credential_forget(credential)
     audit(actor=actor, action="lrs.credential_rotate", target=credential, city_slug=credential.city.slug)
     return credential, secret
 
 
+# Credentials recently checked by this process: key -> (credential, monotonic time). A revoked or rotated
+# credential stops working at once in the process that changed it and within CREDENTIAL_CACHE_SECONDS in
+# the others; the secret itself is checked against the hash on every request.
+_credentials: dict[str, tuple[Credential, float]] = {}
+CREDENTIAL_CACHE_SECONDS = 5.0
+
+
 def credential_authenticate(*, key: str, secret: str) -> Credential | None:
-    credential = (
-        Credential.objects.select_related("city", "partner").filter(key=key, revoked_at__isnull=True).first()
-    )
-    if credential is None or not hmac.compare_digest(credential.secret_hash, hash_secret(secret)):
+    cached = _credentials.get(key)
+    if cached is not None and time.monotonic() - cached[1] < CREDENTIAL_CACHE_SECONDS:
+        credential = cached[0]
+    else:
+        credential = (
+            Credential.objects.select_related("city", "partner")
+            .filter(key=key, revoked_at__isnull=True)
+            .first()
+        )
+        if credential is None:
+            _credentials.pop(key, None)
+            return None
+        if len(_credentials) > 10_000:
+            _credentials.clear()
+        _credentials[key] = (credential, time.monotonic())
+    if not hmac.compare_digest(credential.secret_hash, hash_secret(secret)):
         return None
     return credential
+
+
+def credential_forget(credential: Credential) -> None:
+    _credentials.pop(credential.key, None)
 
 
 def credential_authority(credential: Credential) -> dict:
@@ -198,6 +225,23 @@ def statements_store(
             )
         )
     activities: dict[str, dict] = {}
+    for row in rows:
+        for activity in xagents.statement_activities(row.data)[2]:
+            merged = activities.setdefault(activity["id"], {})
+            if activity.get("definition"):
+                activities[activity["id"]] = xagents.merge_definition(merged, activity["definition"])
+    define = lambda: activities_define(city_id=credential.city_id, activities=activities)  # noqa: E731
+    plain = not any(row.object_statement_id or row.has_attachments for row in rows)
+    if plain and connection.vendor == "postgresql":
+        # One round trip: the statements and their index rows in one INSERT (a single statement needs
+        # no transaction around it; a batch does, for all or nothing).
+        with transaction.atomic() if len(rows) > 1 else contextlib.nullcontext():
+            inserted = insert_statements_and_index(credential.city_id, rows)
+            skipped = [row for row in rows if str(row.statement_id) not in inserted]
+            if skipped:
+                check_same_as_stored(credential, skipped, received)
+            transaction.on_commit(define)
+        return ids
     with transaction.atomic():
         inserted = insert_statements(rows)
         skipped = [row for row in rows if str(row.statement_id) not in inserted]
@@ -228,12 +272,7 @@ def statements_store(
             Statement.objects.filter(city_id=credential.city_id, statement_id__in=targets).exclude(
                 verb_id=VOIDED_VERB
             ).update(voided=True)
-        for row in new:
-            for activity in xagents.statement_activities(row.data)[2]:
-                merged = activities.setdefault(activity["id"], {})
-                if activity.get("definition"):
-                    activities[activity["id"]] = xagents.merge_definition(merged, activity["definition"])
-    transaction.on_commit(lambda: activities_define(city_id=credential.city_id, activities=activities))
+        transaction.on_commit(define)
     return ids
 
 
@@ -271,6 +310,53 @@ def insert_statements(rows: list[Statement]) -> dict[str, int]:
     return inserted
 
 
+def insert_statements_and_index(city_id: int, rows: list[Statement]) -> dict[str, int]:
+    """PostgreSQL: INSERT the statements and, in a data-modifying CTE of the same SQL statement, their
+    index rows; return the pks of the statements inserted (those not already stored), by statement id."""
+    fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    uuid_field = Statement._meta.get_field("statement_id")
+    inserted: dict[str, int] = {}
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        params = [
+            field.get_db_prep_save(getattr(row, field.attname), connection)
+            for row in chunk
+            for field in fields
+        ]
+        values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(chunk))
+        entries = []
+        for row in chunk:
+            for kind, key, direct in sorted(index_entries(row.data)):
+                entries.append("(%s::uuid, %s, %s, %s)")
+                params += [row.statement_id, kind, key, direct]
+        # Table and column names come from the models; every value is a parameter.
+        sql = (
+            f"WITH s AS (INSERT INTO {quote(Statement._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (city_id, statement_id) DO NOTHING RETURNING id, statement_id), "
+            f"i AS (INSERT INTO {quote(StatementIndex._meta.db_table)} (statement_id, city_id, kind, key, direct) "
+            f"SELECT s.id, {int(city_id)}, v.kind, v.key, v.direct FROM s "
+            f"JOIN (VALUES {', '.join(entries)}) AS v(sid, kind, key, direct) ON v.sid = s.statement_id) "
+            "SELECT id, statement_id FROM s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, statement_id in cursor.fetchall():
+                inserted[str(uuid_field.to_python(statement_id))] = pk
+    return inserted
+
+
+def index_entries(statement: dict) -> set[tuple[str, str, bool]]:
+    """(kind, key, direct) of every agent and activity a statement mentions."""
+    Kind = StatementIndex.Kind
+    direct_agents, related_agents = xagents.statement_agents(statement)
+    direct_activities, related_activities, _objects = xagents.statement_activities(statement)
+    keys = {(Kind.AGENT.value, key, key in direct_agents) for key in related_agents}
+    keys |= {(Kind.ACTIVITY.value, key, key in direct_activities) for key in related_activities}
+    return keys
+
+
 def check_same_as_stored(credential: Credential, skipped: list[Statement], received: dict[str, bool]) -> None:
     """Statements whose id is already stored: accepted if they are the same statement, else 409."""
     stored = {
@@ -299,11 +385,7 @@ def index_rows(city_id: int, rows: list[Statement]) -> list[StatementIndex]:
     result = []
     entries: dict[int, set[tuple[str, str, bool]]] = {}
     for row in rows:
-        direct_agents, related_agents = xagents.statement_agents(row.data)
-        direct_activities, related_activities, _objects = xagents.statement_activities(row.data)
-        keys = {(Kind.AGENT, key, key in direct_agents) for key in related_agents}
-        keys |= {(Kind.ACTIVITY, key, key in direct_activities) for key in related_activities}
-        entries[row.pk] = keys
+        entries[row.pk] = index_entries(row.data)
     referring = [row for row in rows if row.object_statement_id is not None]
     if referring:
         target_ids = {row.object_statement_id for row in referring}

@@ -146,6 +146,7 @@ def credential_touch(credential: Credential) -> None:
     now = timezone.now()
     if credential.last_used_at is None or now - credential.last_used_at > timedelta(minutes=1):
         Credential.objects.filter(pk=credential.pk).update(last_used_at=now)
+        credential.last_used_at = now
 
 
 def error_response(status: int, message: str, version: str = "2.0.0") -> HttpResponse:

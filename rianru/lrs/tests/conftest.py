@@ -22,9 +22,11 @@ def xapi103(credential):
 
 @pytest.fixture(autouse=True)
 def forget_merged_definitions():
-    """The process-wide memory of merged activity definitions must not leak between tests' databases."""
+    """The process-wide memories (merged definitions, checked credentials) must not leak between tests."""
     from rianru.lrs import services
 
     services._defined.clear()
+    services._credentials.clear()
     yield
     services._defined.clear()
+    services._credentials.clear()
