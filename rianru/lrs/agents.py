@@ -217,11 +217,14 @@ def canonical_format(statement: dict, preferred: list[str], definitions: dict[st
     return result
 
 
+MERGED_DEFINITION_KEYS = ("name", "description", "extensions")
+
+
 def merge_definition(old: dict, new: dict) -> dict:
     """A canonical definition: the newer values win, language maps are merged."""
     merged = copy.deepcopy(old)
     for key, value in new.items():
-        if key in ("name", "description", "extensions") and isinstance(merged.get(key), dict):
+        if key in MERGED_DEFINITION_KEYS and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = copy.deepcopy(value)

@@ -447,15 +447,40 @@ def activities_define(*, city_id: int, activities: dict[str, dict]) -> None:
         ],
         ignore_conflicts=True,
     )
-    defined = [activity_id for activity_id in ordered if fresh[activity_id][0]]
-    for row in Activity.objects.filter(city_id=city_id, activity_id__in=defined).order_by("activity_id"):
-        merged = xagents.merge_definition(row.definition, fresh[row.activity_id][0])
-        if merged != row.definition:
-            Activity.objects.filter(pk=row.pk).update(definition=merged)
+    for activity_id in ordered:
+        if fresh[activity_id][0]:
+            activity_merge(city_id=city_id, activity_id=activity_id, definition=fresh[activity_id][0])
     for activity_id in ordered:
         _defined[fresh[activity_id][1]] = None
     while len(_defined) > DEFINED_CACHE_SIZE:
         _defined.popitem(last=False)
+
+
+def activity_merge(*, city_id: int, activity_id: str, definition: dict) -> None:
+    """Merge a definition into the canonical one without losing a concurrent merge.
+
+    PostgreSQL: one UPDATE computes the merge from the row it locks (autocommit: one row, one short
+    lock, no deadlock). SQLite: read and write in one IMMEDIATE transaction (SQLite has one writer)."""
+    if connection.vendor == "postgresql":
+        merged_keys = sorted(set(definition) & set(xagents.MERGED_DEFINITION_KEYS))
+        rest = {key: value for key, value in definition.items() if key not in merged_keys}
+        expression = "definition || %s::jsonb"
+        params: list = [json.dumps(rest)]
+        for key in merged_keys:
+            expression += " || jsonb_build_object(%s, coalesce(definition -> %s, '{}'::jsonb) || %s::jsonb)"
+            params += [key, key, json.dumps(definition[key])]
+        table = connection.ops.quote_name(Activity._meta.db_table)
+        sql = f"UPDATE {table} SET definition = {expression} WHERE city_id = %s AND activity_id = %s"  # noqa: S608
+        sql += f" AND definition IS DISTINCT FROM ({expression})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, city_id, activity_id, *params])
+        return
+    with transaction.atomic():
+        row = Activity.objects.filter(city_id=city_id, activity_id=activity_id).first()
+        if row is not None:
+            merged = xagents.merge_definition(row.definition, definition)
+            if merged != row.definition:
+                Activity.objects.filter(pk=row.pk).update(definition=merged)
 
 
 # --- documents -----------------------------------------------------------------------------------------
