@@ -74,7 +74,9 @@ def timestamp_param(params: dict, name: str):
     try:
         return parse_timestamp(params[name], require_zone=False)
     except ValueError as error:
-        raise BadRequest(f"The parameter {name} must be an ISO 8601 timestamp ({error}).") from error
+        raise BadRequest(
+            f"The parameter {name} must be an ISO 8601 timestamp such as 2024-09-17T10:00:00Z, not {params[name]!r}."
+        ) from error
 
 
 def iri_param(params: dict, name: str) -> str:
