@@ -22,6 +22,7 @@ network_patterns = [
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("xapi/", include("rianru.lrs.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

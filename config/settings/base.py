@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rianru.network",
     "rianru.catalogue",
     "rianru.search",
+    "rianru.lrs",
     "rianru.monitoring",
     "rianru.demo",
     "rianru.web",

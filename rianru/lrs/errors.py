@@ -1,0 +1,48 @@
+"""The LRS's errors. xAPI names the status of each failure; the message says what is wrong.
+
+These messages go to partner systems over the xAPI wire protocol and stay in English (the language of
+the specification), like the protocol's own property names.
+"""
+
+from rianru.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+
+
+class XapiError(ApplicationError):
+    code = "xapi_error"
+
+
+class BadRequest(ValidationFailed):
+    code = "bad_request"
+
+
+class Unauthorized(ApplicationError):
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(PermissionDenied):
+    code = "forbidden"
+
+
+class DocumentNotFound(NotFound):
+    code = "not_found"
+
+
+class Conflict(ApplicationError):
+    code = "conflict"
+    status = 409
+
+
+class PreconditionFailed(ApplicationError):
+    code = "precondition_failed"
+    status = 412
+
+
+class PayloadTooLarge(ApplicationError):
+    code = "too_large"
+    status = 413
+
+
+class UnsupportedMediaType(ApplicationError):
+    code = "unsupported_media_type"
+    status = 415

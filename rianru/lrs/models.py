@@ -1,0 +1,189 @@
+"""The xAPI learning record store: credentials, insert-only statements and their index rows, documents.
+
+Statements are never updated except for the `voided` flag a voiding statement sets. The columns next to
+the JSON are what the statement filters need (docs/lrs.md); `StatementIndex` lists every agent and
+activity a statement mentions, so `agent`, `activity` and their `related_*` forms are index lookups.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rianru.network.models import City, CityOwned, Partner
+
+
+class Scope(models.TextChoices):
+    STATEMENTS_WRITE = "statements/write", _("Write statements")
+    STATEMENTS_READ_MINE = "statements/read/mine", _("Read own statements")
+    STATEMENTS_READ = "statements/read", _("Read all statements of the city")
+    DOCUMENTS = "documents", _("State, profiles and activities")
+
+
+ALL_SCOPES = [scope.value for scope in Scope]
+
+
+class Credential(CityOwned):
+    """An HTTP Basic key and secret a partner's system uses to talk to the LRS. The secret is stored hashed."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="lrs_credentials"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    secret_hash = models.CharField(_("secret (hashed)"), max_length=128)
+    scopes = models.JSONField(_("scopes"), default=list)
+    xapi_version = models.CharField(
+        _("xAPI version"), max_length=8, choices=[("2.0.0", "2.0.0"), ("1.0.3", "1.0.3")], default="2.0.0",
+        help_text=_("The version the LRS answers in when a request of this credential lacks the version header."),
+    )  # fmt: skip
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("LRS credential")
+        verbose_name_plural = _("LRS credentials")
+        ordering = ["city", "partner", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.partner_id})"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class Statement(models.Model):
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    credential = models.ForeignKey(Credential, null=True, on_delete=models.SET_NULL, related_name="+")
+    statement_id = models.UUIDField(_("statement id"))
+    data = models.JSONField(_("statement"))
+    stored = models.DateTimeField(_("stored"))
+    voided = models.BooleanField(_("voided"), default=False)
+    verb_id = models.TextField(_("verb"))
+    actor_key = models.TextField(_("actor"), blank=True)
+    object_activity_id = models.TextField(_("activity"), blank=True)
+    object_statement_id = models.UUIDField(null=True)
+    registration = models.UUIDField(null=True)
+    has_attachments = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("xAPI statement")
+        verbose_name_plural = _("xAPI statements")
+        constraints = [
+            models.UniqueConstraint(fields=["city", "statement_id"], name="lrs_statement_unique_id_per_city")
+        ]
+        indexes = [
+            models.Index(fields=["city", "stored", "id"], name="lrs_statement_stored"),
+            models.Index(fields=["city", "verb_id", "stored"], name="lrs_statement_verb"),
+            models.Index(fields=["city", "registration", "stored"], name="lrs_statement_registration"),
+            models.Index(fields=["city", "object_statement_id"], name="lrs_statement_object_ref"),
+            models.Index(fields=["city", "partner", "stored"], name="lrs_statement_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class StatementIndex(models.Model):
+    """One thing a statement can be found by: an agent (IFI key), an activity id, or, inherited from the
+    statement a StatementRef points to, that statement's verb or registration.
+
+    `direct` marks the actor and the object (the `agent` and `activity` filters); without it a row serves
+    `related_agents` / `related_activities`. A statement that refers to another (StatementRef) also gets
+    the target's rows, so the filters find it as xAPI asks, without a join at read time.
+    """
+
+    class Kind(models.TextChoices):
+        AGENT = "g", "agent"
+        ACTIVITY = "a", "activity"
+        VERB = "v", "verb"
+        REGISTRATION = "r", "registration"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="index_rows")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    key = models.TextField()
+    direct = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["city", "kind", "key", "direct", "statement"], name="lrs_statement_index_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+class Attachment(models.Model):
+    """Attachment content, stored once per city and SHA-256 hash."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    sha2 = models.CharField(max_length=128)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["city", "sha2"], name="lrs_attachment_unique_sha2")]
+
+    def __str__(self) -> str:
+        return self.sha2
+
+
+class Activity(models.Model):
+    """The canonical definition of an activity: language maps merged from every statement that defines it."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    activity_id = models.TextField()
+    definition = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["city", "activity_id"], name="lrs_activity_unique_id_per_city")
+        ]
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class Document(models.Model):
+    """A State, Activity Profile or Agent Profile document of one partner."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        ACTIVITY_PROFILE = "activity_profile", _("Activity profile")
+        AGENT_PROFILE = "agent_profile", _("Agent profile")
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    activity_id = models.TextField(blank=True)
+    agent_key = models.TextField(blank=True)
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.TextField()
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=40)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "kind", "activity_id", "agent_key", "registration", "document_id"],
+                name="lrs_document_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["partner", "kind", "activity_id", "agent_key", "updated"], name="lrs_document_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"

@@ -1,0 +1,190 @@
+"""Reads of the LRS: statement queries with keyset paging, documents, activities, credentials."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core import signing
+from django.db.models import Q
+from django.utils import timezone
+
+from rianru.lrs.errors import BadRequest
+from rianru.lrs.models import (
+    Activity,
+    Attachment,
+    Credential,
+    Document,
+    Statement,
+    StatementIndex,
+)
+from rianru.lrs.permissions import scope_may_read_all
+
+MAX_LIMIT = 500
+MORE_SALT = "rianru.lrs.more"
+
+
+@dataclass
+class StatementQuery:
+    agent_key: str = ""
+    verb: str = ""
+    activity: str = ""
+    registration: str = ""
+    related_activities: bool = False
+    related_agents: bool = False
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 0
+    ascending: bool = False
+    # keyset cursor: (stored, pk) of the last row of the previous page
+    after: tuple[datetime, int] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def statements_visible(credential: Credential):
+    rows = Statement.objects.filter(city_id=credential.city_id)
+    if not scope_may_read_all(credential):
+        rows = rows.filter(partner_id=credential.partner_id)
+    return rows
+
+
+def statement_get(*, credential: Credential, statement_id: str, voided: bool) -> Statement | None:
+    """One statement by id: not voided (statementId), or voided (voidedStatementId)."""
+    return statements_visible(credential).filter(statement_id=statement_id, voided=voided).first()
+
+
+def indexed(credential: Credential, kind: str, key: str, *, direct: bool = False):
+    rows = StatementIndex.objects.filter(city_id=credential.city_id, kind=kind, key=key)
+    return rows.filter(direct=True) if direct else rows
+
+
+def statements_filter(credential: Credential, query: StatementQuery):
+    """The statements a query asks for, newest first (or oldest first with `ascending`).
+
+    A statement that refers to another (StatementRef) matches when the statement it refers to does
+    (xAPI Data 2.5): it carries that statement's index rows (services.index_rows)."""
+    Kind = StatementIndex.Kind
+    rows = statements_visible(credential).filter(voided=False)
+    if query.agent_key:
+        agents = indexed(credential, Kind.AGENT, query.agent_key, direct=not query.related_agents)
+        rows = rows.filter(pk__in=agents.values("statement_id"))
+    if query.activity:
+        activities = indexed(credential, Kind.ACTIVITY, query.activity, direct=not query.related_activities)
+        rows = rows.filter(pk__in=activities.values("statement_id"))
+    if query.verb:
+        inherited = indexed(credential, Kind.VERB, query.verb).values("statement_id")
+        rows = rows.filter(Q(verb_id=query.verb) | Q(pk__in=inherited))
+    if query.registration:
+        inherited = indexed(credential, Kind.REGISTRATION, query.registration).values("statement_id")
+        rows = rows.filter(Q(registration=query.registration) | Q(pk__in=inherited))
+    if query.since:
+        rows = rows.filter(stored__gt=query.since)
+    if query.until:
+        rows = rows.filter(stored__lte=query.until)
+    if query.after:
+        stored, pk = query.after
+        if query.ascending:
+            rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, pk__gt=pk))
+        else:
+            rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, pk__lt=pk))
+    order = ("stored", "pk") if query.ascending else ("-stored", "-pk")
+    return rows.order_by(*order)
+
+
+def statements_page(*, credential: Credential, query: StatementQuery) -> tuple[list[Statement], str]:
+    """One page of statements and the `more` token for the next page ('' when this is the last)."""
+    limit = MAX_LIMIT if not query.limit or query.limit > MAX_LIMIT else query.limit
+    if query.after is None and query.until is None:
+        # Pin the result set: statements stored after the first page never appear on later pages.
+        query.until = timezone.now()
+    rows = list(
+        statements_filter(credential, query).only("pk", "stored", "data", "has_attachments")[: limit + 1]
+    )
+    more = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        more = more_token(query, (last.stored, last.pk))
+    return rows, more
+
+
+def more_token(query: StatementQuery, after: tuple[datetime, int]) -> str:
+    payload = {
+        "agent_key": query.agent_key,
+        "verb": query.verb,
+        "activity": query.activity,
+        "registration": query.registration,
+        "related_activities": query.related_activities,
+        "related_agents": query.related_agents,
+        "since": query.since.isoformat() if query.since else None,
+        "until": (query.until.isoformat() if query.until else None),
+        "limit": query.limit,
+        "ascending": query.ascending,
+        "after": [after[0].isoformat(), after[1]],
+        "extra": query.extra,
+    }
+    return signing.dumps(payload, salt=MORE_SALT, compress=True)
+
+
+def more_query(token: str) -> StatementQuery:
+    try:
+        payload = signing.loads(token, salt=MORE_SALT)
+    except signing.BadSignature as error:
+        raise BadRequest("The more token is not valid.") from error
+    since = datetime.fromisoformat(payload["since"]) if payload["since"] else None
+    until = datetime.fromisoformat(payload["until"]) if payload["until"] else None
+    after = (datetime.fromisoformat(payload["after"][0]), payload["after"][1])
+    return StatementQuery(
+        agent_key=payload["agent_key"],
+        verb=payload["verb"],
+        activity=payload["activity"],
+        registration=payload["registration"],
+        related_activities=payload["related_activities"],
+        related_agents=payload["related_agents"],
+        since=since,
+        until=until,
+        limit=payload["limit"],
+        ascending=payload["ascending"],
+        after=after,
+        extra=payload["extra"],
+    )
+
+
+def attachments_for(*, credential: Credential, sha2s: set[str]) -> dict[str, Attachment]:
+    if not sha2s:
+        return {}
+    return {
+        row.sha2: row for row in Attachment.objects.filter(city_id=credential.city_id, sha2__in=sorted(sha2s))
+    }
+
+
+def activity_definitions(*, city_id: int, activity_ids: set[str]) -> dict[str, dict]:
+    if not activity_ids:
+        return {}
+    rows = Activity.objects.filter(city_id=city_id, activity_id__in=sorted(activity_ids))
+    return {row.activity_id: row.definition for row in rows if row.definition}
+
+
+def activity_get(*, credential: Credential, activity_id: str) -> dict:
+    row = Activity.objects.filter(city_id=credential.city_id, activity_id=activity_id).first()
+    activity = {"objectType": "Activity", "id": activity_id}
+    if row is not None and row.definition:
+        activity["definition"] = row.definition
+    return activity
+
+
+def document_get(*, credential: Credential, key: dict) -> Document | None:
+    return Document.objects.filter(partner_id=credential.partner_id, **key).first()
+
+
+def document_ids(*, credential: Credential, key: dict, since: datetime | None = None) -> list[str]:
+    rows = Document.objects.filter(partner_id=credential.partner_id, **key)
+    if since:
+        rows = rows.filter(updated__gt=since)
+    return list(rows.order_by("document_id").values_list("document_id", flat=True))
+
+
+def credentials_for_partner(*, partner) -> list[Credential]:
+    return list(Credential.objects.filter(partner=partner).order_by("-created_at"))
+
+
+def statements_count(*, partner) -> int:
+    return Statement.objects.filter(partner=partner).count()

@@ -1,0 +1,32 @@
+import pytest
+
+from rianru.lrs.tests.helpers import XapiClient, make_credential
+
+
+@pytest.fixture
+def credential(db):
+    return make_credential()
+
+
+@pytest.fixture
+def xapi(credential):
+    cred, secret = credential
+    return XapiClient(cred.key, secret)
+
+
+@pytest.fixture
+def xapi103(credential):
+    cred, secret = credential
+    return XapiClient(cred.key, secret, version="1.0.3")
+
+
+@pytest.fixture(autouse=True)
+def forget_merged_definitions():
+    """The process-wide memories (merged definitions, checked credentials) must not leak between tests."""
+    from rianru.lrs import services
+
+    services._defined.clear()
+    services._credentials.clear()
+    yield
+    services._defined.clear()
+    services._credentials.clear()
