@@ -4,62 +4,14 @@ With RIANRU_MAP_TILE_URL empty the page must not fetch anything from outside (th
 test if it does), and the markers and the list must still work. Screenshots as in tests/test_browser.py.
 """
 
-import os
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from tests.test_browser import BIN, CHROMIUM, _free_port, _shot, browser, page  # noqa: F401 (fixtures)
+# The shared server runs with RIANRU_MAP_TILE_URL empty: no tiles.
+from tests.test_browser import _shot, browser, page, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
 KHON_KAEN_CENTRE = {"latitude": 16.4322, "longitude": 102.8236}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    root = tmp_path_factory.mktemp("server")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": f"sqlite:///{root}/rianru.sqlite3",
-        "RIANRU_STATIC_ROOT": str(root / "static"),
-        "RIANRU_SEARCH_INDEX_DIR": str(root / "search-index"),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "RIANRU_MAP_TILE_URL": "",  # offline: no tiles
-    }
-    rianru = str(BIN / "rianru")
-    for command in (
-        ["migrate", "--noinput"],
-        ["demo", "load"],
-        ["collectstatic", "--noinput", "--verbosity", "0"],
-    ):
-        subprocess.run([rianru, *command], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen(
-        [rianru, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/en/", timeout=2):  # noqa: S310 - loopback test server
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"rianru serve did not start:\n{(root / 'server.log').read_text()}")
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
 
 
 def test_map_shows_markers_and_the_list_without_tiles(server, page):  # noqa: F811
