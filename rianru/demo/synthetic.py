@@ -23,7 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -153,8 +153,23 @@ def synthesize(
         raise DemoDataInvalid(path, str(exc)) from None
     started = time.perf_counter()
     with transaction.atomic():
-        counts = _Synthesizer(city, templates, seed=seed, today=today).run(opportunities)
+        synthesizer = _Synthesizer(city, templates, seed=seed, today=today)
+        counts = synthesizer.run(opportunities)
+    _analyze([Opportunity, Session, LearningSpace, *(through for through, *_ in synthesizer.links.values())])
     return SynthesisResult(city=city.slug, counts=counts, seconds=time.perf_counter() - started)
+
+
+def _analyze(models) -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum would gather them a little later.
+
+    Without them PostgreSQL still believes the tables hold a handful of rows and picks nested loops that
+    take minutes at 100,000 opportunities (and some servers run with autovacuum off).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 class _Synthesizer:
