@@ -160,6 +160,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="in-process passes over the queries")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
+        "--baseline-limit", type=int, default=60, help="cancel a baseline statement after this many seconds"
+    )
+    parser.add_argument(
         "--wait-quiet", type=int, default=300,
         help="before each timed phase, wait up to this many seconds for other work to leave the CPU idle",
     )  # fmt: skip
@@ -223,7 +226,7 @@ def deployment(database: str, args) -> dict:
         "PYTHONUNBUFFERED": "1",
     }
     command = [sys.executable, __file__, "--child", database, "--workdir", str(workdir)]
-    for name in ("n", "seed", "duration", "connections", "rounds", "port", "wait_quiet"):
+    for name in ("n", "seed", "duration", "connections", "rounds", "port", "wait_quiet", "baseline_limit"):
         command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     try:
         subprocess.run(command, env=env, cwd=ROOT, check=True)
@@ -329,9 +332,12 @@ def child(args) -> None:
         result["versions"] = {"sqlite": connection.Database.sqlite_version}
     else:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_database_size(current_database()), current_setting('server_version')")
-            db_bytes, version = cursor.fetchone()
-        result["versions"] = {"postgresql": version}
+            cursor.execute(
+                "SELECT pg_database_size(current_database()), current_setting('server_version'), "
+                "current_setting('autovacuum')"
+            )
+            db_bytes, version, autovacuum = cursor.fetchone()
+        result["versions"] = {"postgresql": f"{version} (autovacuum {autovacuum})"}
     result["db_bytes"] = db_bytes
     result["counts"] = catalogue_counts()
 
@@ -341,7 +347,7 @@ def child(args) -> None:
     result["inprocess"] = in_process(queries, args.rounds)
     quiet["baseline"] = wait_for_quiet(args.wait_quiet)
     print("  baseline (icontains) ...", flush=True)
-    result["baseline"] = baseline(queries)
+    result["baseline"] = baseline(queries, args.baseline_limit)
     connection.close()
 
     with Server(args.port, env, workdir / "server.log") as server:
@@ -432,10 +438,11 @@ def in_process(queries: list[str], rounds: int) -> dict:
     }
 
 
-def baseline(queries: list[str]) -> dict:
+def baseline(queries: list[str], timeout: float) -> dict:
     """The naive scan: every word `icontains` in a title, summary or description, the same facets as ORM
     filters on the catalogue's listing selector (live opportunities), then count and first page of 20;
     spaces and partners by name and description when the query is not limited to opportunities."""
+    from django.db import OperationalError
     from django.db.models import Q
     from django.utils import timezone
 
@@ -503,17 +510,41 @@ def baseline(queries: list[str]) -> dict:
                 count += Partner.objects.filter(city=city).filter(words_q(words, fields)).count()
         return count
 
+    deadline = limit_statements(timeout)
     for line in queries[:3]:  # warm-up
+        deadline[0] = time.perf_counter() + timeout
         scan(line)
-    samples, counts = [], {}
+    samples, counts, timed_out = [], {}, []
     for line in queries:
+        deadline[0] = time.perf_counter() + timeout
         t0 = time.perf_counter_ns()
-        counts[line] = scan(line)
+        try:
+            counts[line] = scan(line)
+        except OperationalError:  # cancelled at the limit: the time is a lower bound
+            counts[line] = None
+            timed_out.append(line)
         samples.append((time.perf_counter_ns() - t0) / 1e6)
     return percentiles(samples) | {
         "per_query_ms": {line: round(ms, 1) for line, ms in zip(queries, samples, strict=True)},
         "counts": counts,
+        "statement_limit_s": timeout,
+        "timed_out": timed_out,
     }
+
+
+def limit_statements(seconds: float) -> list[float]:
+    """Cancel a baseline statement that runs longer than `seconds` (PostgreSQL statement_timeout; SQLite
+    a progress handler checking the deadline the caller keeps in the returned list)."""
+    from django.db import connection
+
+    deadline = [time.perf_counter() + seconds]
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(int(seconds * 1000))])
+    else:
+        connection.connection.set_progress_handler(lambda: int(time.perf_counter() > deadline[0]), 100_000)
+    return deadline
 
 
 # --- over HTTP ---------------------------------------------------------------------------------------------
@@ -826,7 +857,11 @@ def markdown_table(results: dict) -> str:
     )
     row("search service in process p50 / p95 / p99, ms", lambda r: lat(r["inprocess"]["service"]))
     row("search API in process p50 / p95 / p99, ms", lambda r: lat(r["inprocess"]["api"]), "p95 ≤ 20")
-    row("naive icontains baseline p50 / p95 / p99, ms", lambda r: lat(r["baseline"]))
+
+    def cut(b: dict) -> str:
+        return f" ({len(b['timed_out'])} cut at {b['statement_limit_s']} s)" if b.get("timed_out") else ""
+
+    row("naive icontains baseline p50 / p95 / p99, ms", lambda r: lat(r["baseline"]) + cut(r["baseline"]))
     row(
         "baseline ÷ API (p50 / p95)",
         lambda r: (
