@@ -170,7 +170,8 @@ class StatementAdmin(CityScopedMixin, ReadOnlyAdmin):
     list_select_related = ["partner"]
     fields = ["statement_id", "partner", "stored", "voided", "data"]
     readonly_fields = fields
-    date_hierarchy = "stored"
+    ordering = ["-stored", "-id"]
+    show_full_result_count = False  # a city may hold millions of statements: no second COUNT(*)
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)

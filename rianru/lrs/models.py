@@ -90,17 +90,20 @@ class Statement(models.Model):
 
 
 class StatementIndex(models.Model):
-    """One thing a statement can be found by: an agent (IFI key), an activity id, or, inherited from the
-    statement a StatementRef points to, that statement's verb or registration.
+    """One thing a statement can be found by, with the statement's `stored` time for ordered paging.
 
-    `direct` marks the actor and the object (the `agent` and `activity` filters); without it a row serves
-    `related_agents` / `related_activities`. A statement that refers to another (StatementRef) also gets
-    the target's rows, so the filters find it as xAPI asks, without a join at read time.
+    Kinds: an agent (IFI key) or an activity id mentioned anywhere (`related_agents` /
+    `related_activities`), the same as actor or object (the `agent` / `activity` filters), and, inherited
+    from the statement a StatementRef points to, that statement's verb or registration. A statement that
+    refers to another also gets the target's rows, so the filters find it as xAPI asks, without a join at
+    read time. The index (city, kind, key, stored) gives a filter's newest statements without sorting.
     """
 
     class Kind(models.TextChoices):
         AGENT = "g", "agent"
+        AGENT_DIRECT = "G", "agent as actor or object"
         ACTIVITY = "a", "activity"
+        ACTIVITY_DIRECT = "A", "activity as object"
         VERB = "v", "verb"
         REGISTRATION = "r", "registration"
 
@@ -108,12 +111,12 @@ class StatementIndex(models.Model):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=1, choices=Kind.choices)
     key = models.TextField()
-    direct = models.BooleanField(default=False)
+    stored = models.DateTimeField()
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["city", "kind", "key", "direct", "statement"], name="lrs_statement_index_key"
+                fields=["city", "kind", "key", "stored", "statement"], name="lrs_statement_index_key"
             )
         ]
 

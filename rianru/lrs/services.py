@@ -326,18 +326,19 @@ def insert_statements_and_index(city_id: int, rows: list[Statement]) -> dict[str
             for field in fields
         ]
         values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(chunk))
-        entries = []
+        entries, entry_params = [], []
         for row in chunk:
-            for kind, key, direct in sorted(index_entries(row.data)):
-                entries.append("(%s::uuid, %s, %s, %s)")
-                params += [row.statement_id, kind, key, direct]
+            for kind, key in sorted(index_entries(row.data)):
+                entries.append("(%s::uuid, %s, %s)")
+                entry_params += [row.statement_id, kind, key]
+        params += [chunk[0].stored, *entry_params]  # in the order of the placeholders below
         # Table and column names come from the models; every value is a parameter.
         sql = (
             f"WITH s AS (INSERT INTO {quote(Statement._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
             "ON CONFLICT (city_id, statement_id) DO NOTHING RETURNING id, statement_id), "
-            f"i AS (INSERT INTO {quote(StatementIndex._meta.db_table)} (statement_id, city_id, kind, key, direct) "
-            f"SELECT s.id, {int(city_id)}, v.kind, v.key, v.direct FROM s "
-            f"JOIN (VALUES {', '.join(entries)}) AS v(sid, kind, key, direct) ON v.sid = s.statement_id) "
+            f"i AS (INSERT INTO {quote(StatementIndex._meta.db_table)} (statement_id, city_id, kind, key, stored) "
+            f"SELECT s.id, {int(city_id)}, v.kind, v.key, %s FROM s "
+            f"JOIN (VALUES {', '.join(entries)}) AS v(sid, kind, key) ON v.sid = s.statement_id) "
             "SELECT id, statement_id FROM s"
         )
         with connection.cursor() as cursor:
@@ -347,13 +348,15 @@ def insert_statements_and_index(city_id: int, rows: list[Statement]) -> dict[str
     return inserted
 
 
-def index_entries(statement: dict) -> set[tuple[str, str, bool]]:
-    """(kind, key, direct) of every agent and activity a statement mentions."""
+def index_entries(statement: dict) -> set[tuple[str, str]]:
+    """(kind, key) of every agent and activity a statement mentions, and of its actor and object."""
     Kind = StatementIndex.Kind
     direct_agents, related_agents = xagents.statement_agents(statement)
     direct_activities, related_activities, _objects = xagents.statement_activities(statement)
-    keys = {(Kind.AGENT.value, key, key in direct_agents) for key in related_agents}
-    keys |= {(Kind.ACTIVITY.value, key, key in direct_activities) for key in related_activities}
+    keys = {(Kind.AGENT.value, key) for key in related_agents}
+    keys |= {(Kind.AGENT_DIRECT.value, key) for key in direct_agents}
+    keys |= {(Kind.ACTIVITY.value, key) for key in related_activities}
+    keys |= {(Kind.ACTIVITY_DIRECT.value, key) for key in direct_activities}
     return keys
 
 
@@ -383,7 +386,7 @@ def index_rows(city_id: int, rows: list[Statement]) -> list[StatementIndex]:
     """The index rows of new statements; a statement that refers to another also gets the target's rows."""
     Kind = StatementIndex.Kind
     result = []
-    entries: dict[int, set[tuple[str, str, bool]]] = {}
+    entries: dict[int, set[tuple[str, str]]] = {}
     for row in rows:
         entries[row.pk] = index_entries(row.data)
     referring = [row for row in rows if row.object_statement_id is not None]
@@ -399,24 +402,24 @@ def index_rows(city_id: int, rows: list[Statement]) -> list[StatementIndex]:
         targets.update({sid: (row.pk, row.verb_id, row.registration) for sid, row in in_batch.items()})
         inherited_pks = [pk for pk, _verb, _registration in targets.values() if pk not in entries]
         stored_entries: dict[int, set] = {}
-        for pk, kind, key, direct in StatementIndex.objects.filter(
-            statement_id__in=inherited_pks
-        ).values_list("statement_id", "kind", "key", "direct"):
-            stored_entries.setdefault(pk, set()).add((kind, key, direct))
+        for pk, kind, key in StatementIndex.objects.filter(statement_id__in=inherited_pks).values_list(
+            "statement_id", "kind", "key"
+        ):
+            stored_entries.setdefault(pk, set()).add((kind, key))
         for row in referring:
             target = targets.get(row.object_statement_id)
             if target is None:
                 continue
             pk, verb, registration = target
             extra = set(entries.get(pk, set()) | stored_entries.get(pk, set()))
-            extra.add((Kind.VERB, verb, False))
+            extra.add((Kind.VERB.value, verb))
             if registration:
-                extra.add((Kind.REGISTRATION, str(uuid.UUID(str(registration))), False))
+                extra.add((Kind.REGISTRATION.value, str(uuid.UUID(str(registration)))))
             entries[row.pk] = entries[row.pk] | extra
     for row in rows:
-        for kind, key, direct in sorted(entries[row.pk]):
+        for kind, key in sorted(entries[row.pk]):
             result.append(
-                StatementIndex(statement_id=row.pk, city_id=city_id, kind=kind, key=key, direct=direct)
+                StatementIndex(statement_id=row.pk, city_id=city_id, kind=kind, key=key, stored=row.stored)
             )
     return result
 

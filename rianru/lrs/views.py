@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from rianru.lrs import agents as xagents
@@ -318,7 +319,7 @@ def statements_get(xrequest: XapiRequest) -> HttpResponse:
     rows, more = selectors.statements_page(credential=credential, query=query)
     result = {"statements": [format_statement(row.data) for row in rows], "more": ""}
     if more:
-        result["more"] = f"/xapi/statements?more={more}"
+        result["more"] = f"{reverse('lrs:statements')}?more={more}"
     response = statement_response(
         credential, result["statements"], json.dumps(result).encode(), with_attachments
     )

@@ -20,7 +20,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from rianru.core.errors import ApplicationError
-from rianru.lrs.errors import BadRequest, Forbidden, Unauthorized
+from rianru.lrs.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized
 from rianru.lrs.models import Credential
 from rianru.lrs.services import credential_authenticate
 
@@ -85,10 +85,25 @@ def single_params(query) -> dict[str, str]:
     return params
 
 
+def read_body(request) -> bytes:
+    """The request body, up to MAX_BODY (xAPI bodies with attachments outgrow Django's 2.5 MB form limit,
+    which guards `request.body`; the stream itself has no such limit)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError as error:
+        raise BadRequest("Content-Length is not a number.") from error
+    if length > MAX_BODY:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY // (1024 * 1024)} MB.")
+    body = request.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY // (1024 * 1024)} MB.")
+    return body
+
+
 def read_request(request) -> XapiRequest:
     headers = {key.lower(): value for key, value in request.headers.items()}
     params = single_params(request.GET)
-    body = request.body
+    body = request._xapi_body if hasattr(request, "_xapi_body") else read_body(request)
     if "method" not in params:
         return XapiRequest(method=request.method, params=params, headers=headers, body=body)
     # Alternate Request Syntax (xAPI 1.0.3 only; removed in 2.0)
@@ -178,8 +193,7 @@ def xapi_view(*, methods: set[str], authenticated: bool = True):
                     response = HttpResponse(status=200)
                     response["Allow"] = ", ".join(sorted(methods | {"OPTIONS"}))
                     return with_headers(response, version)
-                if len(request.body) > MAX_BODY:
-                    raise BadRequest("The request body is too large.")
+                request._xapi_body = read_body(request)
                 header_version = request.headers.get("X-Experience-API-Version")
                 if "method" in request.GET and header_version and header_version.strip().startswith("2"):
                     raise BadRequest("Alternate Request Syntax is not part of xAPI 2.0.")

@@ -140,3 +140,16 @@ def test_signed_statements(xapi):
     # not a JWS
     _meta, body = signed(data, b"not a jws")
     assert post_multipart(xapi, body).status_code == 400
+
+
+def test_attachments_larger_than_djangos_form_limit(xapi, monkeypatch):
+    from rianru.lrs import xapi as wire
+
+    content = b"x" * (3 * 1024 * 1024)  # above DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+    data = statement(attachments=[attachment_meta(content)])
+    response = post_multipart(xapi, multipart(data, [(content, part_headers(content))]))
+    assert response.status_code == 200, response.content[:200]
+    monkeypatch.setattr(wire, "MAX_BODY", 1024 * 1024)
+    response = post_multipart(xapi, multipart(data, [(content, part_headers(content))]))
+    assert response.status_code == 413
+    assert "larger than 1 MB" in response.json()["message"]

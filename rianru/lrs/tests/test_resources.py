@@ -111,3 +111,13 @@ def test_no_alternate_request_syntax_in_2_0(xapi):
 def test_wrong_method_is_405(xapi):
     assert xapi.request("DELETE", "statements").status_code == 405
     assert xapi.request("POST", "about").status_code == 405
+
+
+def test_a_1_0_3_credential_hears_1_0_3_when_the_header_is_missing(db):
+    from rianru.lrs.tests.helpers import XapiClient, make_credential
+
+    credential, secret = make_credential(xapi_version="1.0.3")
+    client = XapiClient(credential.key, secret, version="")
+    response = client.get_statements()
+    assert response.status_code == 400
+    assert response["X-Experience-API-Version"] == "1.0.3"

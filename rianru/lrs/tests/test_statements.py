@@ -254,3 +254,23 @@ def test_statement_refs_inherit_agent_registration_and_work_within_one_batch(xap
     assert set(ids(registration=registration)) == {target["id"], ref["id"]}
     assert set(ids(agent=json.dumps({"mbox": "mailto:target@example.org"}))) == {target["id"], ref["id"]}
     assert ids(agent=json.dumps({"mbox": "mailto:nobody@example.org"})) == []
+
+
+@pytest.mark.parametrize("ascending", ["true", "false"])
+def test_paging_a_filtered_query(xapi, ascending):
+    mine = {"mbox": "mailto:pager@example.org"}
+    expected = []
+    for _ in range(3):  # three requests: three stored times
+        expected += xapi.post_statements([statement(actor=mine), statement(actor=mine), statement()]).json()[
+            :2
+        ]
+    params = {"agent": json.dumps(mine), "limit": 2, "ascending": ascending, "since": "2000-01-01T00:00:00Z"}
+    page = xapi.get_statements(params).json()
+    seen = [item["id"] for item in page["statements"]]
+    while page["more"]:
+        page = xapi.get_statements({"more": parse_qs(urlparse(page["more"]).query)["more"][0]}).json()
+        seen += [item["id"] for item in page["statements"]]
+    assert sorted(seen) == sorted(expected)
+    assert len(seen) == len(set(seen)) == 6
+    stored = [Statement.objects.get(statement_id=sid).stored for sid in seen]
+    assert stored == sorted(stored, reverse=ascending == "false")
