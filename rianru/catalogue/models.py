@@ -347,7 +347,14 @@ class Session(BilingualMixin, CityOwned):
                 name="session_registration_window_ordered",
             ),
         ]  # fmt: skip
-        indexes = [models.Index(fields=["city", "starts_at"], name="session_city_starts")]
+        indexes = [
+            models.Index(fields=["city", "starts_at"], name="session_city_starts"),
+            # The search indexer asks every 0.5 s which sessions crossed one of these instants.
+            models.Index(fields=["starts_at"], name="session_starts"),
+            models.Index(fields=["ends_at"], name="session_ends"),
+            models.Index(fields=["registration_opens_at"], name="session_registration_opens"),
+            models.Index(fields=["registration_closes_at"], name="session_registration_closes"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.opportunity} @ {self.starts_at:%Y-%m-%d %H:%M}"
