@@ -34,6 +34,7 @@ from rianru.lrs.models import (
     StatementIndex,
 )
 from rianru.lrs.permissions import can_manage_credentials
+from rianru.lrs.signals import statements_stored
 from rianru.lrs.validation import VOIDED_VERB
 from rianru.network.models import Partner
 
@@ -241,6 +242,7 @@ def statements_store(
             if skipped:
                 check_same_as_stored(credential, skipped, received)
             transaction.on_commit(define)
+            announce_stored(credential, [row for row in rows if str(row.statement_id) in inserted])
         return ids
     with transaction.atomic():
         inserted = insert_statements(rows)
@@ -273,7 +275,24 @@ def statements_store(
                 verb_id=VOIDED_VERB
             ).update(voided=True)
         transaction.on_commit(define)
+        announce_stored(credential, new)
     return ids
+
+
+def announce_stored(credential: Credential, new: list[Statement]) -> None:
+    """Send `statements_stored` once the transaction commits (only if someone listens)."""
+    if not new or not statements_stored.has_listeners():
+        return
+    statements = [row.data for row in new]
+    transaction.on_commit(
+        lambda: statements_stored.send(
+            sender=Statement,
+            city_id=credential.city_id,
+            partner_id=credential.partner_id,
+            credential_id=credential.pk,
+            statements=statements,
+        )
+    )
 
 
 INSERT_CHUNK = 500

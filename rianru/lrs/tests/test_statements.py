@@ -274,3 +274,26 @@ def test_paging_a_filtered_query(xapi, ascending):
     assert len(seen) == len(set(seen)) == 6
     stored = [Statement.objects.get(statement_id=sid).stored for sid in seen]
     assert stored == sorted(stored, reverse=ascending == "false")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_stored_is_sent_once_per_batch_with_only_the_new_statements(xapi, credential):
+    from rianru.lrs.signals import statements_stored
+
+    heard = []
+
+    def listener(**kwargs):
+        heard.append(kwargs)
+
+    statements_stored.connect(listener)
+    try:
+        first = statement(id=new_id())
+        assert xapi.post_statements(first).status_code == 200
+        second = statement(id=new_id())
+        assert xapi.post_statements([first, second]).status_code == 200  # first is not new any more
+        assert xapi.post_statements(statement(verb={"id": "bad"})).status_code == 400
+    finally:
+        statements_stored.disconnect(listener)
+    assert [[s["id"] for s in h["statements"]] for h in heard] == [[first["id"]], [second["id"]]]
+    assert {h["partner_id"] for h in heard} == {credential[0].partner_id}
+    assert all(h["statements"][0]["authority"] for h in heard)
