@@ -123,6 +123,8 @@ RIANRU_DEMO_DIR = Path(env.str("RIANRU_DEMO_DIR", default=str(BASE_DIR / "rianru
 RIANRU_SEARCH_INDEX_DIR = Path(env.str("RIANRU_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
 RIANRU_SEARCH_INDEXER = env.str("RIANRU_SEARCH_INDEXER", default="thread")
 RIANRU_SEARCH_INDEX_INTERVAL = env.float("RIANRU_SEARCH_INDEX_INTERVAL", default=0.5)
+# Each server process reuses a search's results until the index changes (off: compute every request).
+RIANRU_SEARCH_RESULT_CACHE = env.bool("RIANRU_SEARCH_RESULT_CACHE", default=True)
 # Catalogue import (rianru catalogue import, POST …/catalogue/import): the largest file and record count.
 RIANRU_CATALOGUE_IMPORT_MAX_BYTES = 50_000_000
 RIANRU_CATALOGUE_IMPORT_MAX_RECORDS = 200_000

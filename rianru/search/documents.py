@@ -125,18 +125,30 @@ def chunks(ids: list[int]) -> Iterator[list[int]]:
 
 
 def _space_facts(space_ids: Iterable[int]) -> dict[int, dict]:
-    rows = LearningSpace.objects.filter(pk__in=set(space_ids)).values(
+    rows = LearningSpace.objects.filter(pk__in=set(space_ids)).order_by().values(
         "pk", "name_th", "name_en", "is_accessible", "zone__number", "community__slug",
         "community__name_th", "community__name_en", "zone__name_th", "zone__name_en",
     )  # fmt: skip
     return {row["pk"]: row for row in rows}
 
 
+def _among(ids: list[int], field_name: str = "pk") -> Q:
+    """`field_name` is one of these ids. A rebuild's chunks are dense runs of ids: for them a range is
+    much cheaper to build and run than an IN list of thousands; callers ignore the extra rows."""
+    if ids:
+        low, high = min(ids), max(ids)
+        if high - low < 2 * len(ids):
+            # A foreign key has no range lookup: go through the target's pk (Django trims the join).
+            ranged = field_name.removesuffix("_id") + "__pk" if field_name.endswith("_id") else field_name
+            return Q(**{f"{ranged}__range": (low, high)})
+    return Q(**{f"{field_name}__in": ids})
+
+
 def _m2m(model_field: str, ids: list[int], target: str) -> dict[int, list]:
     through = Opportunity._meta.get_field(model_field).remote_field.through
     out = defaultdict(list)
-    for opportunity_id, value in through.objects.filter(opportunity_id__in=ids).values_list(
-        "opportunity_id", target
+    for opportunity_id, value in (
+        through.objects.filter(_among(ids, "opportunity_id")).order_by().values_list("opportunity_id", target)
     ):
         out[opportunity_id].append(value)
     return out
@@ -147,10 +159,12 @@ def opportunity_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Do
     feature_parent = dict(
         KflcItem.objects.filter(level=KflcItem.Level.FEATURE).values_list("code", "parent_id")
     )
-    for chunk in chunks(ids):
+    for chunk in chunks(sorted(ids)):
         rows = {
             row["pk"]: row
-            for row in Opportunity.objects.filter(pk__in=chunk, status=Opportunity.Status.PUBLISHED).values(
+            for row in Opportunity.objects.filter(_among(chunk), status=Opportunity.Status.PUBLISHED)
+            .order_by()
+            .values(
                 "pk",
                 "city__slug",
                 "kind",
@@ -177,15 +191,19 @@ def opportunity_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Do
                 "provider__short_name_en",
             )  # fmt: skip
         }
-        present = list(rows)
+        present = sorted(rows)
         life_stages = _m2m("life_stages", present, "lifestage_id")
         goals = _m2m("sdg_goals", present, "sdggoal_id")
         features = _m2m("kflc_features", present, "kflcitem_id")
         topics = _m2m("topics", present, "topic__name_th")
         topics_en = _m2m("topics", present, "topic__name_en")
-        sessions = defaultdict(list)
-        for session in Session.objects.filter(opportunity_id__in=present).values(
-            "opportunity_id", "starts_at", "ends_at", "space_id", "place_th", "place_en", "is_cancelled",
+        in_chunk = _among(present, "opportunity_id")
+        with_sessions = set(
+            Session.objects.filter(in_chunk).order_by().values_list("opportunity_id", flat=True).distinct()
+        )
+        sessions = defaultdict(list)  # only the upcoming ones: past and cancelled sessions show nothing
+        for session in Session.objects.filter(in_chunk, ends_at__gte=now, is_cancelled=False).order_by().values(
+            "opportunity_id", "starts_at", "space_id", "place_th", "place_en",
             "registration_opens_at", "registration_closes_at",
         ):  # fmt: skip
             sessions[session["opportunity_id"]].append(session)
@@ -195,12 +213,12 @@ def opportunity_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Do
             if row is None:
                 yield pk, None
                 continue
-            yield pk, _opportunity_doc(row, life_stages, goals, features, topics, topics_en, sessions, spaces,
-                                       feature_parent, now)  # fmt: skip
+            yield pk, _opportunity_doc(row, life_stages, goals, features, topics, topics_en, sessions,
+                                       pk in with_sessions, spaces, feature_parent, now)  # fmt: skip
 
 
 def _opportunity_doc(
-    row, life_stages, goals, features, topics, topics_en, sessions, spaces, feature_parent, now
+    row, life_stages, goals, features, topics, topics_en, sessions, any_session, spaces, feature_parent, now
 ):
     pk = row["pk"]
     doc = Doc(key=key("opportunity", pk))
@@ -226,7 +244,7 @@ def _opportunity_doc(
     facets["kflc"].update(feature_parent[code] for code in features.get(pk, []) if feature_parent.get(code))
     doc.age_min = row["age_min"] if row["age_min"] is not None else 0
     doc.age_max = row["age_max"] if row["age_max"] is not None else 200
-    upcoming = [s for s in sessions.get(pk, []) if not s["is_cancelled"] and s["ends_at"] >= now]
+    upcoming = sessions.get(pk, [])
     accessible = False
     for session in upcoming:
         doc.session_days.add(_day(session["starts_at"]))
@@ -245,7 +263,6 @@ def _opportunity_doc(
             doc.body += [session["place_th"], session["place_en"]]
     facets["accessible"].add(_bool(accessible))
     doc.next_start = min((s["starts_at"] for s in upcoming), default=None)
-    any_session = bool(sessions.get(pk))
     live = bool(upcoming) or (row["kind"] == Opportunity.Kind.ONLINE_RESOURCE and not any_session)
     facets["live"].add(_bool(live))
     facets["open_now"].add(_bool(any(_registration_open(s, now) for s in upcoming)))
@@ -272,7 +289,9 @@ def space_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | No
     for chunk in chunks(ids):
         rows = {
             row["pk"]: row
-            for row in LearningSpace.objects.filter(pk__in=chunk).values(
+            for row in LearningSpace.objects.filter(_among(chunk))
+            .order_by()
+            .values(
                 "pk",
                 "city__slug",
                 "kind",
@@ -346,7 +365,9 @@ def partner_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | 
     for chunk in chunks(ids):
         rows = {
             row["pk"]: row
-            for row in Partner.objects.filter(pk__in=chunk, is_active=True).values(
+            for row in Partner.objects.filter(_among(chunk), is_active=True)
+            .order_by()
+            .values(
                 "pk",
                 "city__slug",
                 "slug",

@@ -20,7 +20,7 @@ import tantivy
 from django.conf import settings
 
 # Bump when the fields change: an index of another version is rebuilt, never read.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ANALYZER = "rianru_ws"
 # Raw (untokenized), columnar fields whose values are counted as facets.
 FACET_FIELDS = (
@@ -44,14 +44,17 @@ FACET_FIELDS = (
 )
 STATE_FILE = "rianru-state.json"
 WRITER_HEAP_BYTES = 64_000_000
+# A full rebuild writes with a bigger buffer: fewer, larger segments and less merging afterwards.
+REBUILD_HEAP_BYTES = 256_000_000
 READER_CHECK_SECONDS = 0.25
 
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
-    builder.add_text_field("title", tokenizer_name=ANALYZER)
-    builder.add_text_field("body", tokenizer_name=ANALYZER)
+    # Frequencies for BM25, no positions: no query here is a phrase, and positions cost a third of the index.
+    builder.add_text_field("title", tokenizer_name=ANALYZER, index_option="freq")
+    builder.add_text_field("body", tokenizer_name=ANALYZER, index_option="freq")
     # Latin words as typed (not stemmed), only to find corrections for misspelt English words.
     builder.add_text_field("surface", tokenizer_name=ANALYZER, index_option="basic")
     for name in FACET_FIELDS:
@@ -108,12 +111,12 @@ def write_state(state: dict, path: Path | None = None) -> None:
 
 
 @contextmanager
-def writer(index: tantivy.Index, *, wait_seconds: float = 30.0, threads: int = 1):
+def writer(index: tantivy.Index, *, wait_seconds: float = 30.0, threads: int = 1, heap_bytes: int = 0):
     """The index's only writer; waits for another process's writer to finish (tantivy's lock file)."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            handle = index.writer(heap_size=WRITER_HEAP_BYTES * threads, num_threads=threads)
+            handle = index.writer(heap_size=heap_bytes or WRITER_HEAP_BYTES * threads, num_threads=threads)
             break
         except ValueError:  # LockBusy: another process writes
             if time.monotonic() > deadline:
@@ -132,7 +135,11 @@ def writer(index: tantivy.Index, *, wait_seconds: float = 30.0, threads: int = 1
 
 
 class Reader:
-    """One open index per process, reloaded when another process (the indexer) commits."""
+    """One open index per process, reloaded when another process (the indexer) commits.
+
+    The index is read with a manual reload policy: the searcher changes only when this class reloads
+    it, and each reload moves `generation` on, so results cached for one generation are never stale.
+    """
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -140,6 +147,8 @@ class Reader:
         self._path = None
         self._meta_mtime = None
         self._checked = 0.0
+        self._searcher = None
+        self._generation = 0
 
     def _meta_mtime_now(self):
         try:
@@ -147,14 +156,25 @@ class Reader:
         except OSError:
             return None
 
+    def _open(self, path: Path) -> None:
+        self._path = path
+        self._index = open_index(path, create=False)
+        if self._index is not None:
+            self._index.config_reader(reload_policy="Manual")
+        self._meta_mtime = self._meta_mtime_now()
+        self._searcher = None
+        self._generation += 1
+
     def index(self) -> tantivy.Index | None:
+        return self.current()[1]
+
+    def current(self) -> tuple[int, tantivy.Index | None]:
+        """(generation, index): the generation changes whenever what the index answers may change."""
         path = index_dir()
         now = time.monotonic()
         with self._lock:
             if self._index is None or self._path != path:
-                self._path = path
-                self._index = open_index(path, create=False)
-                self._meta_mtime = self._meta_mtime_now()
+                self._open(path)
                 self._checked = now
             elif now - self._checked > READER_CHECK_SECONDS:
                 self._checked = now
@@ -162,12 +182,26 @@ class Reader:
                 if mtime != self._meta_mtime:
                     self._meta_mtime = mtime
                     self._index.reload()
-            return self._index
+                    self._searcher = None
+                    self._generation += 1
+            return self._generation, self._index
+
+    def searcher(self) -> tuple[int, tantivy.Searcher | None]:
+        """(generation, searcher); one searcher is shared by all threads until the next reload."""
+        generation, index = self.current()
+        if index is None:
+            return generation, None
+        with self._lock:
+            if self._searcher is None or generation != self._generation:
+                self._searcher = index.searcher()
+            return self._generation, self._searcher
 
     def refresh(self) -> None:
         """Forget the open index (after a rebuild in this process, or when the setting changes)."""
         with self._lock:
             self._index = None
+            self._searcher = None
+            self._generation += 1
 
 
 reader = Reader()

@@ -30,7 +30,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rianru.search import documents, text
-from rianru.search.index import SCHEMA_VERSION, index_dir, open_index, read_state, reader, write_state, writer
+from rianru.search.index import (
+    REBUILD_HEAP_BYTES,
+    SCHEMA_VERSION,
+    index_dir,
+    open_index,
+    read_state,
+    reader,
+    write_state,
+    writer,
+)
 from rianru.search.models import SearchChange
 
 log = logging.getLogger(__name__)
@@ -95,7 +104,7 @@ def rebuild(*, now: dt.datetime | None = None) -> Outcome:
     else:
         results = (documents.build_ready(kind, chunk, now) for kind, chunk in tasks)
     try:
-        with writer(index, threads=2) as index_writer:
+        with writer(index, threads=2, heap_bytes=REBUILD_HEAP_BYTES) as index_writer:
             index_writer.delete_all_documents()
             for ready_docs in results:
                 for ready in ready_docs:

@@ -13,10 +13,13 @@ import datetime as dt
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import tantivy
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,6 +40,8 @@ MAX_PAGE = 500
 MAX_RADIUS_KM = 100.0
 FACET_SIZE = 100
 MAX_CORRECTED_WORDS = 6
+# Searches whose results each server process keeps (about 40 KB each).
+RESULT_CACHE_SIZE = 1000
 TYPES = ("opportunity", "space", "partner")
 SORTS = ("relevance", "date", "distance")
 # (parameter, index field): facets whose values are chosen from lists and counted.
@@ -247,6 +252,8 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None  # the corrected query whose results are shown
     partial: bool = False  # no result matched every word: these match some
+    # Serialised forms of this (cached) result, e.g. the API's JSON body, made once per result.
+    rendered: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def pages(self) -> int:
@@ -412,11 +419,51 @@ def spaces_within(city: City, lat: float, lon: float, radius_km: float) -> dict[
 # --- the search -------------------------------------------------------------------------------------
 
 
-def _searcher() -> tantivy.Searcher:
-    index = reader.index()
-    if index is None:
+def _searcher() -> tuple[int, tantivy.Searcher]:
+    generation, searcher = reader.searcher()
+    if searcher is None:
         raise SearchUnavailable(_("The search index is not built yet. Run `rianru search rebuild`."))
-    return index.searcher()
+    return generation, searcher
+
+
+class ResultCache:
+    """The last searches' results in this process, for the index generation they were computed on.
+
+    A search's answer depends only on the index and the request (words, facets, page, language), so a
+    result is reused until the index changes (like Solr's queryResultCache); the indexer's next commit
+    moves the generation on and the old entries are never read again.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            result = self._entries.get(key)
+            if result is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return result
+
+    def put(self, key, result) -> None:
+        with self._lock:
+            self._entries[key] = result
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = 0
+
+
+results_cache = ResultCache(RESULT_CACHE_SIZE)
 
 
 def _count_and_hits(searcher, query, params: SearchParams, order_by_date: bool):
@@ -466,8 +513,19 @@ def _run(searcher, params: SearchParams, city: City, tokens: list[str], *, requi
 
 
 def search(*, city: City, params: SearchParams, now: dt.datetime | None = None) -> SearchResult:
-    now = now or timezone.now()
-    searcher = _searcher()
+    """The page of results and the facet counts of one search (cached per index generation)."""
+    generation, searcher = _searcher()
+    key = (generation, city.pk, translation.get_language(), tuple(params.to_query()), params.page,
+           params.page_size)  # fmt: skip
+    result = results_cache.get(key) if settings.RIANRU_SEARCH_RESULT_CACHE else None
+    if result is None:
+        result = _search(searcher, city=city, params=params, now=now or timezone.now())
+        if settings.RIANRU_SEARCH_RESULT_CACHE:
+            results_cache.put(key, result)
+    return result
+
+
+def _search(searcher, *, city: City, params: SearchParams, now: dt.datetime) -> SearchResult:
     tokens = text.query_tokens(params.q) if params.q else []
     near = spaces_within(city, params.lat, params.lon, params.radius_km) if params.near else None
     _query, count, hits = _run(searcher, params, city, tokens, near=near)
@@ -499,7 +557,7 @@ def matching_opportunity_ids(
     *, city: City, params: SearchParams, limit: int = ICS_MAX_OPPORTUNITIES
 ) -> list[int]:
     """The ids of the first `limit` opportunities this search finds, in its order (for exports)."""
-    searcher = _searcher()
+    _generation, searcher = _searcher()
     only = replace(params, filters={**params.filters, "type": ("opportunity",)}, page=1, page_size=limit)
     tokens = text.query_tokens(only.q) if only.q else []
     near = spaces_within(city, only.lat, only.lon, only.radius_km) if only.near else None

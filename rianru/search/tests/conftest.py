@@ -3,14 +3,17 @@ from django.core.cache import cache
 
 from rianru.search import indexer
 from rianru.search.index import reader
+from rianru.search.services import results_cache
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Cached facet labels are keyed by city id, and ids repeat from one test database to the next."""
     cache.clear()
+    results_cache.clear()
     yield
     cache.clear()
+    results_cache.clear()
 
 
 @pytest.fixture

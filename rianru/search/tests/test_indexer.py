@@ -139,3 +139,45 @@ def test_old_changes_are_pruned(city, search_index):
     SearchChange.objects.update(created_at=timezone.now() - dt.timedelta(days=3))
     assert indexer.prune_changes() >= 1
     assert not SearchChange.objects.exists()
+
+
+def test_results_are_reused_until_another_writer_commits(city, search_index, settings):
+    """The result cache is keyed by the index generation: a commit by another process ends its entries."""
+    import time
+
+    from rianru.search import documents
+    from rianru.search.index import READER_CHECK_SECONDS, open_index, writer
+
+    settings.RIANRU_SEARCH_RESULT_CACHE = True
+    opportunity = OpportunityFactory(city=city, title_en="Basket weaving")
+    SessionFactory(opportunity=opportunity)
+    search_index.build()
+    params = services.SearchParams.parse({"q": "basket"}, city=city)
+    first = services.search(city=city, params=params)
+    assert services.search(city=city, params=params) is first  # reused
+    assert services.search(city=city, params=services.SearchParams.parse({"q": "basket", "page_size": "5"},
+                                                                         city=city)) is not first  # fmt: skip
+    opportunity.title_en = "Basket weaving and kayaking"
+    opportunity.save()
+    # Commit the way the indexer of another server process does, without telling this process's reader.
+    with writer(open_index(search_index.path)) as index_writer:
+        index_writer.delete_documents_by_term("key", documents.key("opportunity", opportunity.pk))
+        [(_pk, doc)] = documents.BUILDERS["opportunity"]([opportunity.pk], timezone.now())
+        index_writer.add_document(doc.to_tantivy())
+        index_writer.commit()
+    time.sleep(READER_CHECK_SECONDS * 2)
+    fresh = services.search(city=city, params=params)
+    assert fresh is not first
+    assert fresh.hits[0].obj.title_en == "Basket weaving and kayaking"
+    assert found(city, "kayaking") == {("opportunity", opportunity.pk)}
+
+
+def test_without_the_result_cache_every_search_is_computed(city, search_index, settings):
+    settings.RIANRU_SEARCH_RESULT_CACHE = False
+    OpportunityFactory(city=city, title_en="Basket weaving")
+    search_index.build()
+    params = services.SearchParams.parse({"q": "basket"}, city=city)
+    first = services.search(city=city, params=params)
+    again = services.search(city=city, params=params)
+    assert again is not first
+    assert [hit.pk for hit in again.hits] == [hit.pk for hit in first.hits]
