@@ -74,6 +74,19 @@ class LearnerForm(forms.ModelForm):
         model = Learner
         fields = ["city", "user", "account_name", "display_name"]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("city") and data.get("user"):
+            try:
+                services.learner_create_check(
+                    city=data["city"],
+                    user=data["user"],
+                    account_name=(data.get("account_name") or "").strip(),
+                )
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message) from error
+        return data
+
 
 @admin.register(Learner)
 class LearnerAdmin(LearnerScopedMixin, admin.ModelAdmin):
@@ -136,18 +149,22 @@ class LearnerAdmin(LearnerScopedMixin, admin.ModelAdmin):
                 account_name=form.cleaned_data.get("account_name", ""),
                 display_name=form.cleaned_data.get("display_name", ""),
             )
-        except ApplicationError as error:
-            raise forms.ValidationError(error.message) from error
+        except ApplicationError as error:  # the form checked; only a concurrent creation gets here
+            messages.error(request, error.message)
+            return
         obj.pk = learner.pk
         obj.account_name = learner.account_name
 
     def save_formset(self, request, form, formset, change):
         learner = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if inline_form.instance.pk is None and inline_form.has_changed() and inline_form.cleaned_data:
                 try:
-                    services.learner_email_add(
-                        actor=request.user, learner=learner, address=inline_form.cleaned_data["address"]
+                    formset.new_objects.append(
+                        services.learner_email_add(
+                            actor=request.user, learner=learner, address=inline_form.cleaned_data["address"]
+                        )
                     )
                 except ApplicationError as error:
                     messages.error(request, error.message)

@@ -70,28 +70,35 @@ def learner_create(
     account name; a random one is chosen if it is empty. `actor` None is the command line."""
     check_manage(actor, city.pk)
     account_name = account_name.strip()
-    if account_name and not ACCOUNT_NAME_RE.match(account_name):
-        raise InvalidAccountName(
-            _("An account name has 3 to 64 lower-case letters, digits, dots, hyphens or underscores.")
-        )
     with transaction.atomic():
-        if Learner.objects.filter(city=city, user=user).exists():
-            raise LearnerExists(_("This user is already a learner in this city."))
-        if account_name and Learner.objects.filter(city=city, account_name=account_name).exists():
-            raise LearnerExists(
-                _("The account name “%(name)s” is taken in this city.") % {"name": account_name}
-            )
-        learner = Learner.objects.create(
-            city=city,
-            user=user,
-            account_name=account_name or secrets.token_hex(8),
-            display_name=display_name.strip()[:200],
-        )
+        learner_create_check(city=city, user=user, account_name=account_name)
+        try:
+            with transaction.atomic():
+                learner = Learner.objects.create(
+                    city=city,
+                    user=user,
+                    account_name=account_name or secrets.token_hex(8),
+                    display_name=display_name.strip()[:200],
+                )
+        except IntegrityError as error:  # created by a concurrent request since the check
+            raise LearnerExists(_("This user is already a learner in this city.")) from error
         audit(actor=actor, action="learners.learner_create", target=learner, city_slug=city.slug)
         for address in emails or []:
             learner_email_add(actor=actor, learner=learner, address=address)
         on_commit_link(learner.pk)
     return learner
+
+
+def learner_create_check(*, city: City, user, account_name: str) -> None:
+    """The meaning checks of `learner_create` (forms call it too, to show the error on the form)."""
+    if account_name and not ACCOUNT_NAME_RE.match(account_name):
+        raise InvalidAccountName(
+            _("An account name has 3 to 64 lower-case letters, digits, dots, hyphens or underscores.")
+        )
+    if Learner.objects.filter(city=city, user=user).exists():
+        raise LearnerExists(_("This user is already a learner in this city."))
+    if account_name and Learner.objects.filter(city=city, account_name=account_name).exists():
+        raise LearnerExists(_("The account name “%(name)s” is taken in this city.") % {"name": account_name})
 
 
 def email_clean(address: str) -> str:
