@@ -93,6 +93,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+LOGIN_URL = "learners:login"
+LOGIN_REDIRECT_URL = "web:index"
+LOGOUT_REDIRECT_URL = "web:index"
+
 # Thai first, English second: Thai at /..., English at /en/...
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]

@@ -153,10 +153,11 @@ def learner_statements(
     learner: Learner,
     language: str = "th",
     before: tuple[datetime, int] | None = None,
-    limit: int = RECORD_PAGE,
+    limit: int | None = None,
 ) -> tuple[list[RecordEntry], tuple[datetime, int] | None]:
     """A learner's record, newest first, without voided and voiding statements: one page and the cursor of
     the next."""
+    limit = limit or RECORD_PAGE
     links = record_links(learner)
     if before is not None:
         at, statement_pk = before

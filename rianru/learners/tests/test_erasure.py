@@ -311,3 +311,14 @@ def test_erasing_again_later_keeps_one_index_row_per_identity(world, xapi, kk, s
     rows = list(StatementIndex.objects.filter(statement=row).values_list("kind", "key"))
     assert len(rows) == len(set(rows))
     assert xapi.get_statements({"agent": json.dumps({"mbox": SOMSRI_MBOX})}).json()["statements"] == []
+
+
+def test_a_partner_resending_an_erased_statement_gets_a_conflict(kk, xapi, store):
+    """The documented trade-off: same id, different agents; the LRS refuses the original copy (409)."""
+    learner = make_learner(kk, account_name="somsri", emails=["somsri@example.org"])
+    original = statement(id="6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b")  # actor mailto:somsri@example.org
+    store(dict(original))
+    services.learner_erase(actor=None, learner=learner)
+    assert xapi.post_statements(original).status_code == 409
+    got = xapi.get_statements({"statementId": original["id"]}).json()
+    assert got["id"] == original["id"] and "mbox" not in got["actor"] and "name" not in got["actor"]
