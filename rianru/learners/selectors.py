@@ -70,15 +70,17 @@ def learners_by_agent_key(*, city_id: int, keys: set[str]) -> dict[str, int]:
         elif key.startswith("mbox_sha1sum:"):
             sums[key[len("mbox_sha1sum:") :]] = key
     if names:
-        for learner in Learner.objects.filter(city_id=city_id, account_name__in=sorted(names)).select_related(
-            "city"
-        ):
+        # order_by(): the models' default orderings would join cities just to sort
+        rows = Learner.objects.filter(city_id=city_id, account_name__in=sorted(names)).order_by()
+        for learner in rows.select_related("city"):
             home = learner_home_page(learner.city)
             if home in names[learner.account_name]:
                 found[f"account:{home} {learner.account_name}"] = learner.pk
     if addresses or sums:
-        emails = LearnerEmail.objects.filter(city_id=city_id, verified_at__isnull=False).filter(
-            Q(address__in=sorted(addresses)) | Q(sha1__in=sorted(sums))
+        emails = (
+            LearnerEmail.objects.filter(city_id=city_id, verified_at__isnull=False)
+            .filter(Q(address__in=sorted(addresses)) | Q(sha1__in=sorted(sums)))
+            .order_by()
         )
         for learner_id, address, sha1 in emails.values_list("learner_id", "address", "sha1"):
             if address in addresses:
