@@ -8,6 +8,8 @@ rianru catalogue export --city SLUG [--format jsonld|csv]
                                      export a city's open catalogue (schema.org JSON-LD or CSV)
 rianru catalogue import FILE --city SLUG [--valid-only]
                                      import a catalogue file (checked first; all or nothing)
+rianru learners create|email|erase|relink
+                                     learners' accounts, verified e-mails, PDPA erasure (docs/lrs.md)
 rianru check                         check settings, database, migrations and reference data
 rianru help [GROUP | COMMAND]        this text, a group's commands, or one command's options
 rianru <any manage.py command>       e.g. rianru migrate, rianru createsuperuser
@@ -20,7 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.utils import OperationalError, ProgrammingError
 
 # Two-word commands map onto management commands named word_word.
-GROUPS = {"demo", "reference", "catalogue", "search", "lrs"}
+GROUPS = {"demo", "reference", "catalogue", "search", "lrs", "learners"}
 ALIASES = {"check": "rianru_check"}
 HELP = ("-h", "--help", "help")
 

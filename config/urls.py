@@ -26,6 +26,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("rianru.learners.urls")),
     path("", include("rianru.web.urls")),
     path("", include("rianru.catalogue.urls")),
     path("", include("rianru.search.urls")),

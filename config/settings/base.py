@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rianru.catalogue",
     "rianru.search",
     "rianru.lrs",
+    "rianru.learners",
     "rianru.monitoring",
     "rianru.demo",
     "rianru.web",
@@ -92,6 +93,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+LOGIN_URL = "learners:login"
+LOGIN_REDIRECT_URL = "web:index"
+LOGOUT_REDIRECT_URL = "web:index"
+
 # Thai first, English second: Thai at /..., English at /en/...
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
@@ -118,6 +123,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Rianru's own settings
 RIANRU_DEFAULT_CITY = env.str("RIANRU_DEFAULT_CITY", default="khon-kaen")
+# The platform's public address (scheme and host, no trailing slash). Stable identifiers in xAPI derive from
+# it: a learner's account homePage is RIANRU_PUBLIC_URL/<city>/, a partner credential's authority
+# RIANRU_PUBLIC_URL/<city>/partners/<partner>/. Set it once, before partners send statements.
+RIANRU_PUBLIC_URL = env.str("RIANRU_PUBLIC_URL", default="https://rianru.org").rstrip("/")
+RIANRU_LRS_HOMEPAGE = RIANRU_PUBLIC_URL
 RIANRU_DEMO_DIR = Path(env.str("RIANRU_DEMO_DIR", default=str(BASE_DIR / "rianru" / "demo" / "data")))
 # Search (ADR 0007): the tantivy index folder, and who keeps it in step with the database.
 RIANRU_SEARCH_INDEX_DIR = Path(env.str("RIANRU_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))

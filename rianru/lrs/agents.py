@@ -239,3 +239,42 @@ def person(agent: dict) -> dict:
     for ifi in agent_ifis(agent):
         result[ifi] = [agent[ifi]]
     return result
+
+
+def agents_replace(statement: dict, keys: set[str], replacement: dict) -> bool:
+    """Replace, in place, every agent or group identified by one of `keys` anywhere in a statement (actor,
+    agent object, group members, instructor, team, contextAgents, contextGroups, authority, the same inside
+    a SubStatement) by `replacement` (an IFI, e.g. `{"account": {...}}`); their `name` goes too. A group
+    keeps its members (each replaced if it is one of `keys`). Returns whether anything changed."""
+    changed = False
+
+    def replace(agent: dict) -> dict:
+        nonlocal changed
+        result = agent
+        if agent_key(agent) in keys:
+            result = {key: value for key, value in agent.items() if key == "objectType" or key == "member"}
+            result.update(copy.deepcopy(replacement))
+            changed = True
+        if result.get("objectType") == "Group" and "member" in result:
+            result["member"] = [replace(member) for member in result["member"]]
+        return result
+
+    def body_replace(body: dict) -> None:
+        body["actor"] = replace(body["actor"])
+        if is_agent(body["object"]):
+            body["object"] = replace(body["object"])
+        context = body.get("context", {})
+        for key in ("instructor", "team"):
+            if key in context:
+                context[key] = replace(context[key])
+        for item in context.get("contextAgents", []):
+            item["agent"] = replace(item["agent"])
+        for item in context.get("contextGroups", []):
+            item["group"] = replace(item["group"])
+
+    body_replace(statement)
+    if "authority" in statement:
+        statement["authority"] = replace(statement["authority"])
+    if statement["object"].get("objectType") == "SubStatement":
+        body_replace(statement["object"])
+    return changed

@@ -7,6 +7,7 @@ from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
+from rianru.lrs import agents as xagents
 from rianru.lrs.errors import BadRequest
 from rianru.lrs.models import (
     Activity,
@@ -198,3 +199,64 @@ def credentials_for_partner(*, partner) -> list[Credential]:
 
 def statements_count(*, partner) -> int:
     return Statement.objects.filter(partner=partner).count()
+
+
+# --- statements by agent, for the apps above the store (learner links, erasure) -----------------------
+
+
+def statement_rows_by_id(*, city_id: int, statement_ids: list[str]) -> dict[str, tuple[int, datetime]]:
+    """(pk, stored) of stored statements of a city, by statement id (lower-case UUID text)."""
+    if not statement_ids:
+        return {}
+    rows = Statement.objects.filter(city_id=city_id, statement_id__in=sorted(statement_ids))
+    return {str(sid): (pk, stored) for pk, sid, stored in rows.values_list("pk", "statement_id", "stored")}
+
+
+ACTOR_CHUNK = 1000
+
+
+def statements_of_actors(*, city_id: int, agent_keys: set[str]) -> list[tuple[int, datetime]]:
+    """(pk, stored) of every statement of a city, voided ones included, whose actor is one of the agents
+    (`agents.agent_key` form) or a group with one of them as a member; oldest first.
+
+    The `agent` filter's index rows (actor or agent object, and a StatementRef's target) find the
+    candidates; the statements' own actor decides."""
+    keys = sorted(set(agent_keys) - {""})
+    if not keys:
+        return []
+    candidates = sorted(
+        set(
+            StatementIndex.objects.filter(
+                city_id=city_id, kind=StatementIndex.Kind.AGENT_DIRECT, key__in=keys
+            ).values_list("statement_id", flat=True)
+        )
+    )
+    wanted = set(keys)
+    found = []
+    for start in range(0, len(candidates), ACTOR_CHUNK):
+        chunk = candidates[start : start + ACTOR_CHUNK]
+        for pk, stored, data in Statement.objects.filter(pk__in=chunk).values_list("pk", "stored", "data"):
+            if xagents.actor_keys(data["actor"]) & wanted:
+                found.append((pk, stored))
+    found.sort(key=lambda row: (row[1], row[0]))
+    return found
+
+
+def statements_mentioning(*, city_id: int, agent_keys: set[str]) -> list[int]:
+    """The pks of the statements of a city that mention one of the agents anywhere (the `related_agents`
+    index rows: actor, object, instructor, team, contextAgents, contextGroups, SubStatement, authority,
+    and a StatementRef's target), voided ones included."""
+    keys = sorted(set(agent_keys) - {""})
+    if not keys:
+        return []
+    rows = StatementIndex.objects.filter(city_id=city_id, kind=StatementIndex.Kind.AGENT, key__in=keys)
+    return sorted(set(rows.values_list("statement_id", flat=True)))
+
+
+def agent_documents_count(*, city_id: int, agent_keys: set[str]) -> int:
+    """How many State and Agent Profile documents of a city (any partner) belong to one of the agents."""
+    return Document.objects.filter(
+        city_id=city_id,
+        kind__in=[Document.Kind.STATE, Document.Kind.AGENT_PROFILE],
+        agent_key__in=sorted(set(agent_keys) - {""}),
+    ).count()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rianru.network.errors import CityNotFound
 from rianru.network.selectors import city_get, city_time_zone
 
-RESERVED_CITY_SLUGS = frozenset({"admin", "api", "en", "i18n", "media", "static", "th", "xapi"})
+RESERVED_CITY_SLUGS = frozenset({"accounts", "admin", "api", "en", "i18n", "media", "static", "th", "xapi"})
 
 
 class CitySlugConverter:
