@@ -117,6 +117,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Rianru's own settings
+# The public address of the site (scheme, host, optional path; no trailing slash). An opportunity's xAPI
+# activity id is its page's URL under it (docs/lrs.md, "Opportunities as xAPI activities").
+RIANRU_PUBLIC_URL = env.str("RIANRU_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 RIANRU_DEFAULT_CITY = env.str("RIANRU_DEFAULT_CITY", default="khon-kaen")
 RIANRU_DEMO_DIR = Path(env.str("RIANRU_DEMO_DIR", default=str(BASE_DIR / "rianru" / "demo" / "data")))
 # Search (ADR 0007): the tantivy index folder, and who keeps it in step with the database.
