@@ -1,6 +1,6 @@
 """Reads of the LRS: statement queries with keyset paging, documents, activities, credentials."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.core import signing
@@ -236,12 +236,28 @@ def statements_browse(
         query.after, query.ascending = before, True
     else:
         query.ascending = False
-    rows = list(statements_filter(reader, query).select_related("partner")[: limit + 1])
+    if len(query.activities) > 1 and not query.agent_key:
+        rows = _merged_spellings(reader, query, limit + 1)
+    else:
+        rows = list(statements_filter(reader, query).select_related("partner")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     if before is not None:
         rows.reverse()
     return rows, more
+
+
+def _merged_spellings(reader: Reader, query: StatementQuery, count: int) -> list[Statement]:
+    """Several spellings of one activity: the first `count` rows of each spelling (each an ordered walk of
+    its index rows, like a single `activity` filter), merged. One sort of all matches would grow with the
+    activity's statements; this stays at spellings × page size."""
+    found: dict[int, Statement] = {}
+    for key in query.activities:
+        single = replace(query, activities=(key,), activity=key)
+        for row in statements_filter(reader, single).select_related("partner")[:count]:
+            found[row.pk] = row
+    ordered = sorted(found.values(), key=lambda row: (row.stored, row.pk), reverse=not query.ascending)
+    return ordered[:count]
 
 
 def statement_for_reader(*, reader: Reader, statement_id) -> Statement | None:
@@ -269,19 +285,18 @@ def activity_participation(*, city_id: int, activity_ids: list[str]) -> Particip
     """Aggregates of the city's statements whose object is one of `activity_ids` (spellings of one activity).
 
     Voided statements are left out; actors are counted by inverse functional identifier (an identified
-    group counts once, an anonymous group not at all). Two queries, each walking the activities' index
-    rows (city, kind, key): the cost grows with the statements of these activities, not of the store."""
+    group counts once, an anonymous group not at all). Two queries that read only the partial index
+    `lrs_statement_participation` (city, object activity, verb, actor; not voided): the cost grows with
+    the statements about these activities, never with the store, and no statement row is read."""
     if not activity_ids:
         return Participation()
-    keys = sorted(set(activity_ids))
-    ids = StatementIndex.objects.filter(
-        city_id=city_id, kind=StatementIndex.Kind.ACTIVITY_DIRECT, key__in=keys
-    ).values("statement_id")
-    rows = Statement.objects.filter(pk__in=ids, city_id=city_id, voided=False, object_activity_id__in=keys)
+    rows = Statement.objects.filter(
+        city_id=city_id, voided=False, **key_lookup("object_activity_id", tuple(sorted(set(activity_ids))))
+    )
     actors = Count("actor_key", distinct=True, filter=~Q(actor_key=""))
     verbs = [
         VerbCount(verb_id=row["verb_id"], statements=row["statements"], actors=row["actors"])
-        for row in rows.values("verb_id").annotate(statements=Count("pk"), actors=actors).order_by("verb_id")
+        for row in rows.values("verb_id").annotate(statements=Count("*"), actors=actors).order_by("verb_id")
     ]
     if not verbs:
         return Participation()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rianru.catalogue.activities import opportunity_activity_ids, parse_opportunity_activity_id
+from rianru.core import thai
 from rianru.lrs.agents import agent_key
 from rianru.lrs.selectors import StatementQuery
 from rianru.lrs.verbs import ADL, ADL_CMI5, KNOWN_VERBS
@@ -22,6 +23,7 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s/]+\.[^@\s/]+$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 MAX_TEXT = 2000
+BUDDHIST_ERA_FROM = 2400
 
 
 def parse_agent(text: str) -> dict:
@@ -55,6 +57,26 @@ def verb_iri(text: str) -> str:
     raise forms.ValidationError(_("Give a verb IRI or the name of a well-known verb such as completed."))
 
 
+class EraDateField(forms.DateField):
+    """YYYY-MM-DD; a year from 2400 on is a Buddhist-era year (as in search and the catalogue import)."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
+    _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            match = self._ISO.match(value.strip())
+            if match:
+                year, month, day = (int(part) for part in match.groups())
+                if year >= BUDDHIST_ERA_FROM:
+                    year -= thai.BE_OFFSET
+                try:
+                    return dt.date(year, month, day)
+                except ValueError:
+                    raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
 class StatementFilterForm(forms.Form):
     partner = forms.ChoiceField(label=_("Partner"), required=False)
     verb = forms.CharField(
@@ -73,8 +95,8 @@ class StatementFilterForm(forms.Form):
         help_text=_("An e-mail address, or an account: home page, a space, name."),
     )
     registration = forms.UUIDField(label=_("Registration"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = EraDateField(label=_("From"), required=False)
+    until = EraDateField(label=_("To"), required=False)
     related = forms.BooleanField(
         label=_("Also where the learner or activity is in the context"),
         required=False,

@@ -285,3 +285,26 @@ def test_browse_since_and_until(two_partners):
     assert selectors.statements_browse(reader=reader, query=StatementQuery(since=stored))[0] == []
     assert ids(selectors.statements_browse(reader=reader, query=StatementQuery(until=stored))[0]) == [sid]
     assert selectors.statements_browse(reader=reader, query=StatementQuery(until=stored - second))[0] == []
+
+
+def test_paging_through_several_spellings_merges_them_in_order(two_partners):
+    library, _museum = two_partners
+    spellings = (WEAVING, WEAVING + "/", WEAVING.replace("https:", "http:"))
+    stored = [store(library, statement(object={"id": spellings[n % 3]}))[0] for n in range(7)]
+    store(library, statement(object={"id": POTTERY}))
+    newest_first = list(reversed(stored))
+    reader, seen, after = Reader(library.city_id), [], None
+    while True:
+        rows, more = selectors.statements_browse(
+            reader=reader, query=StatementQuery(activities=spellings, after=after), limit=3
+        )
+        seen += ids(rows)
+        if not more:
+            break
+        after = (rows[-1].stored, rows[-1].pk)
+    assert seen == newest_first
+    before = (rows[0].stored, rows[0].pk)
+    back, more = selectors.statements_browse(
+        reader=reader, query=StatementQuery(activities=spellings), before=before, limit=3
+    )
+    assert ids(back) == newest_first[3:6] and more

@@ -300,6 +300,10 @@ def test_date_filters_are_whole_days_in_bangkok(client, world):
     assert len(rows(client.get(f"{LIST}?since={today}&until={today}"))) == 2
     assert rows(client.get(f"{LIST}?until={yesterday}")) == []
     assert rows(client.get(f"{LIST}?since={tomorrow}")) == []
+    # a Buddhist-era year, as typed in Thai
+    be_today = f"{today.year + 543}-{today:%m-%d}"
+    assert len(rows(client.get(f"{LIST}?since={be_today}&until={be_today}"))) == 2
+    assert client.get(f"{LIST}?until=2567-02-29").status_code == 200  # BE 2567 is CE 2024, a leap year
 
 
 def test_related_finds_the_activity_in_the_context(client, world):
@@ -324,6 +328,7 @@ def test_related_finds_the_activity_in_the_context(client, world):
         "registration=123",
         "since=yesterday",
         "since=2025-02-01&until=2025-01-01",
+        "until=2568-02-29",  # BE 2568 is CE 2025: no 29 February
         "after=garbage",
         "before=99999999999999999999999-1",
     ],
