@@ -122,11 +122,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Rianru's own settings
+# The platform's public address (scheme and host, optional path, no trailing slash). Stable identifiers in
+# xAPI derive from it: an opportunity's activity id is its page's URL under it, a learner's account
+# homePage is RIANRU_PUBLIC_URL/<city>/, a partner credential's authority RIANRU_PUBLIC_URL/<city>/partners/
+# <partner>/ (docs/lrs.md). Set it once, before partners send statements.
+RIANRU_PUBLIC_URL = env.str("RIANRU_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 RIANRU_DEFAULT_CITY = env.str("RIANRU_DEFAULT_CITY", default="khon-kaen")
-# The platform's public address (scheme and host, no trailing slash). Stable identifiers in xAPI derive from
-# it: a learner's account homePage is RIANRU_PUBLIC_URL/<city>/, a partner credential's authority
-# RIANRU_PUBLIC_URL/<city>/partners/<partner>/. Set it once, before partners send statements.
-RIANRU_PUBLIC_URL = env.str("RIANRU_PUBLIC_URL", default="https://rianru.org").rstrip("/")
 RIANRU_LRS_HOMEPAGE = RIANRU_PUBLIC_URL
 RIANRU_DEMO_DIR = Path(env.str("RIANRU_DEMO_DIR", default=str(BASE_DIR / "rianru" / "demo" / "data")))
 # Search (ADR 0007): the tantivy index folder, and who keeps it in step with the database.

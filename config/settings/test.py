@@ -27,3 +27,6 @@ WHITENOISE_AUTOREFRESH = True
 RIANRU_SEARCH_INDEXER = "off"  # tests apply changes themselves (rianru.search.indexer.catch_up)
 # Never the real index folder: tests that need an index make their own (rianru/search/tests/conftest.py).
 RIANRU_SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / f"rianru-test-search-index-{os.getpid()}"
+# A public address unlike the server's own, so tests see that identifiers come from the setting.
+RIANRU_PUBLIC_URL = "https://rianru.org"
+RIANRU_LRS_HOMEPAGE = RIANRU_PUBLIC_URL

@@ -144,6 +144,40 @@ def opportunity_detail(request, city: str, slug: str):
     return opportunity
 
 
+class VerbParticipationOut(Schema):
+    verb: str = Field(..., alias="verb_id", description="The verb's IRI.")
+    label: str = Field(..., description="The verb's name in `lang`.")
+    learners: int = Field(..., description="Distinct learners (actors) with this verb.")
+    statements: int
+
+
+class ParticipationOut(Schema):
+    activity_id: str = Field(..., description="The opportunity's canonical xAPI activity id.")
+    learners: int = Field(..., description="Distinct learners (actors) with any verb.")
+    statements: int
+    verbs: list[VerbParticipationOut]
+
+
+class ParticipationQuery(Schema):
+    lang: Literal["th", "en"] | None = Field(None, description="Language of the verb labels (default: Thai).")
+
+
+@router.get(
+    "/{city}/opportunities/{slug}/participation",
+    response=ParticipationOut,
+    summary="Participation in one learning opportunity (counts only)",
+    description="What partners reported to the learning record store about the opportunity, as aggregates: "
+    "distinct learners and statements, in total and per verb, over the city's statements whose object is the "
+    "opportunity's activity id (any spelling: http or https, Thai or /en/ page; docs/lrs.md). Never who.",
+)
+def opportunity_participation(request, city: str, slug: str, query: Query[ParticipationQuery]):
+    opportunity = selectors.opportunity_brief(city=city_or_404(city), slug=slug)
+    if opportunity is None:
+        raise Http404(slug)
+    with translation.override(query.lang or settings.LANGUAGE_CODE):
+        return selectors.opportunity_participation(opportunity=opportunity)
+
+
 @router.get("/{city}/spaces/", response=list[SpaceOut], summary="Learning spaces")
 @paginate(PageNumberPagination, page_size=50)
 def space_list(request, city: str):

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import translation
 
+from rianru.catalogue.activities import (
+    opportunity_activity_id,
+    opportunity_activity_ids,
+    parse_opportunity_activity_id,
+)
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Session
 from rianru.frameworks.models import SdgGoal, SdgTarget
+from rianru.lrs.selectors import activity_participation
+from rianru.lrs.verbs import verb_label
 from rianru.network.models import City, Partner
 from rianru.network.selectors import for_city, sorted_by_name
 
@@ -100,6 +107,17 @@ def opportunity_cards(*, city: City, ids: list[int], now: dt.datetime) -> list[O
     rows = _card_related(_with_next_session(for_city(Opportunity.objects, city).filter(pk__in=ids), now))
     by_pk = {row.pk: row for row in rows}
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def opportunity_brief(*, city: City, slug: str) -> Opportunity | None:
+    """One non-draft opportunity without its related rows (one query)."""
+    return (
+        for_city(Opportunity.objects, city)
+        .exclude(status=Opportunity.Status.DRAFT)
+        .filter(slug=slug)
+        .select_related("city")
+        .first()
+    )
 
 
 def opportunity_get(*, city: City, slug: str) -> Opportunity | None:
@@ -345,3 +363,69 @@ def session_get(*, city: City, opportunity_slug: str, pk: int) -> Session | None
         .filter(pk=pk, opportunity__slug=opportunity_slug)
         .first()
     )
+
+
+# --- opportunities as xAPI activities (reads the LRS through its selectors) --------------------------------
+
+
+@dataclass(frozen=True)
+class VerbParticipation:
+    verb_id: str
+    label: str
+    learners: int
+    statements: int
+
+
+@dataclass(frozen=True)
+class OpportunityParticipation:
+    """What the learning record store knows of an opportunity, as counts only (never who)."""
+
+    activity_id: str
+    learners: int
+    statements: int
+    verbs: list[VerbParticipation]
+
+
+def opportunity_participation(*, opportunity: Opportunity) -> OpportunityParticipation:
+    """Distinct learners and statements per verb of the city's statements about the opportunity's activity.
+
+    Every spelling of its activity id counts (`activities.opportunity_activity_ids`); verbs are named in
+    the active language."""
+    city_slug = opportunity.city.slug
+    counts = activity_participation(
+        city_id=opportunity.city_id,
+        activity_ids=opportunity_activity_ids(city_slug=city_slug, slug=opportunity.slug),
+    )
+    return OpportunityParticipation(
+        activity_id=opportunity_activity_id(city_slug=city_slug, slug=opportunity.slug),
+        learners=counts.actors,
+        statements=counts.statements,
+        verbs=[
+            VerbParticipation(
+                verb_id=verb.verb_id,
+                label=verb_label(verb.verb_id),
+                learners=verb.actors,
+                statements=verb.statements,
+            )
+            for verb in counts.verbs
+        ],
+    )
+
+
+def opportunities_for_activity_ids(*, city: City, activity_ids) -> dict[str, Opportunity]:
+    """The city's (non-draft) opportunities whose activity id is among `activity_ids`, by that id; one query."""
+    slugs: dict[str, str] = {}
+    for activity_id in set(activity_ids):
+        parsed = parse_opportunity_activity_id(activity_id)
+        if parsed is not None and parsed[0] == city.slug:
+            slugs[activity_id] = parsed[1]
+    if not slugs:
+        return {}
+    rows = (
+        for_city(Opportunity.objects, city)
+        .exclude(status=Opportunity.Status.DRAFT)
+        .filter(slug__in=sorted(set(slugs.values())))
+        .select_related("city")
+    )
+    by_slug = {row.slug: row for row in rows}
+    return {activity_id: by_slug[slug] for activity_id, slug in slugs.items() if slug in by_slug}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rianru.catalogue import calendar, geo, ical, selectors
 from rianru.catalogue.forms import MapFilterForm, OpportunityFilterForm, SpaceFilterForm
 from rianru.core.errors import ValidationFailed
+from rianru.lrs.permissions import statement_reader
 from rianru.network.http import city_page
 from rianru.network.selectors import city_time_zone, partner_directory, partner_get, zone_list
 
@@ -60,7 +61,13 @@ def opportunity_detail(request, slug: str):
     upcoming, past = selectors.sessions_split(opportunity.sessions.all(), now)
     for session in upcoming:
         session.registration = selectors.registration_status(session, now)
-    context = {"opportunity": opportunity, "upcoming_sessions": upcoming, "past_sessions": past}
+    context = {
+        "opportunity": opportunity,
+        "upcoming_sessions": upcoming,
+        "past_sessions": past,
+        "participation": selectors.opportunity_participation(opportunity=opportunity),
+        "may_browse_statements": statement_reader(request.user, request.city) is not None,
+    }
     return render(request, "catalogue/opportunity_detail.html", context)
 
 

@@ -63,19 +63,23 @@ def format_date(value: dt.date | dt.datetime | None, style: str = "long", langua
     return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
 
 
-def format_time(value: dt.datetime | dt.time | None, language: str | None = None) -> str:
-    """24-hour time; Thai adds น. (นาฬิกา) as Thai readers expect."""
+def format_time(
+    value: dt.datetime | dt.time | None, language: str | None = None, seconds: bool = False
+) -> str:
+    """24-hour time (with seconds if asked); Thai adds น. (นาฬิกา) as Thai readers expect."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.time()
     language = (language or translation.get_language() or "th")[:2]
-    text = f"{value.hour:02d}:{value.minute:02d}"
+    text = f"{value.hour:02d}:{value.minute:02d}" + (f":{value.second:02d}" if seconds else "")
     return f"{text} น." if language == "th" else text
 
 
-def format_datetime(value: dt.datetime | None, style: str = "long", language: str | None = None) -> str:
+def format_datetime(
+    value: dt.datetime | None, style: str = "long", language: str | None = None, seconds: bool = False
+) -> str:
     if value is None:
         return ""
-    return f"{format_date(value, style, language)} {format_time(value, language)}"
+    return f"{format_date(value, style, language)} {format_time(value, language, seconds)}"

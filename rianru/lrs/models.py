@@ -83,6 +83,13 @@ class Statement(models.Model):
             models.Index(fields=["city", "registration", "stored"], name="lrs_statement_registration"),
             models.Index(fields=["city", "object_statement_id"], name="lrs_statement_object_ref"),
             models.Index(fields=["city", "partner", "stored"], name="lrs_statement_partner"),
+            # Participation counts of an activity (the pages above the store): distinct actors and
+            # statements per verb from the index alone, without reading the statements.
+            models.Index(
+                fields=["city", "object_activity_id", "verb_id", "actor_key"],
+                name="lrs_statement_participation",
+                condition=models.Q(voided=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,20 @@
-"""Who may manage a partner's LRS credentials: city staff of its city, its own partner administrators."""
+"""Who may manage a partner's LRS credentials and who may read which statements (the statement browser).
 
-from rianru.network.models import CityMembership, Partner
+City staff of a city (and superusers) manage every partner's credentials and read every statement of the
+city; a partner administrator manages and reads only their own partner's.
+"""
+
+from dataclasses import dataclass
+
+from rianru.network.models import City, CityMembership, Partner
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The statements someone may read: those of one city, and of one partner only when `partner_id` is set."""
+
+    city_id: int
+    partner_id: int | None = None
 
 
 def can_manage_credentials(user, partner: Partner) -> bool:
@@ -22,3 +36,27 @@ def scope_may_read_all(credential) -> bool:
 
 def scope_may_read(credential) -> bool:
     return credential.has_scope("statements/read") or credential.has_scope("statements/read/mine")
+
+
+def reader_of_credential(credential) -> Reader:
+    """A credential reads its city's statements (`statements/read`) or its partner's (`statements/read/mine`)."""
+    return Reader(credential.city_id, None if scope_may_read_all(credential) else credential.partner_id)
+
+
+def statement_reader(user, city: City) -> Reader | None:
+    """What a signed-in user may read in the statement browser of a city; None if nothing.
+
+    Superusers and the city's staff read every statement of the city, a partner administrator those
+    stored with their partner's credentials. Another city's membership gives nothing here."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    if user.is_superuser:
+        return Reader(city.pk)
+    membership = CityMembership.objects.filter(user=user, city_id=city.pk).first()
+    if membership is None:
+        return None
+    if membership.role == CityMembership.Role.CITY_STAFF:
+        return Reader(city.pk)
+    if membership.role == CityMembership.Role.PARTNER_ADMIN and membership.partner_id:
+        return Reader(city.pk, membership.partner_id)
+    return None

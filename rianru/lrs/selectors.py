@@ -1,10 +1,10 @@
 """Reads of the LRS: statement queries with keyset paging, documents, activities, credentials."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from rianru.lrs import agents as xagents
@@ -17,7 +17,7 @@ from rianru.lrs.models import (
     Statement,
     StatementIndex,
 )
-from rianru.lrs.permissions import scope_may_read_all
+from rianru.lrs.permissions import Reader, reader_of_credential
 
 MAX_LIMIT = 500
 MORE_SALT = "rianru.lrs.more"
@@ -38,12 +38,21 @@ class StatementQuery:
     # keyset cursor: (stored, pk) of the last row of the previous page
     after: tuple[datetime, int] | None = None
     extra: dict = field(default_factory=dict)
+    # Any of these activity ids instead of `activity` (spellings of one activity: the statement browser's
+    # opportunity filter). Not carried by `more` tokens: the xAPI filter takes one id.
+    activities: tuple[str, ...] = ()
 
 
-def statements_visible(credential: Credential):
-    rows = Statement.objects.filter(city_id=credential.city_id)
-    if not scope_may_read_all(credential):
-        rows = rows.filter(partner_id=credential.partner_id)
+def as_reader(who: Credential | Reader) -> Reader:
+    return who if isinstance(who, Reader) else reader_of_credential(who)
+
+
+def statements_visible(who: Credential | Reader):
+    """The statements a credential (by its scopes) or a reader (statement browser) may read."""
+    reader = as_reader(who)
+    rows = Statement.objects.filter(city_id=reader.city_id)
+    if reader.partner_id is not None:
+        rows = rows.filter(partner_id=reader.partner_id)
     return rows
 
 
@@ -52,27 +61,36 @@ def statement_get(*, credential: Credential, statement_id: str, voided: bool) ->
     return statements_visible(credential).filter(statement_id=statement_id, voided=voided).first()
 
 
-def indexed(credential: Credential, kind: str, key: str):
-    return StatementIndex.objects.filter(city_id=credential.city_id, kind=kind, key=key)
+def indexed(credential: Credential | Reader, kind: str, key: str | tuple[str, ...]):
+    return StatementIndex.objects.filter(city_id=credential.city_id, kind=kind, **key_lookup("key", key))
 
 
-def statements_filter(credential: Credential, query: StatementQuery):
+def key_lookup(name: str, key: str | tuple[str, ...]) -> dict:
+    """`name = key`, or `name IN keys` for several."""
+    if isinstance(key, tuple):
+        return {name: key[0]} if len(key) == 1 else {f"{name}__in": key}
+    return {name: key}
+
+
+def statements_filter(credential: Credential | Reader, query: StatementQuery):
     """The statements a query asks for, newest first (or oldest first with `ascending`).
 
     With an `agent` or `activity` filter the query walks that filter's index rows in `stored` order (no
     sort of every match). A statement that refers to another (StatementRef) matches when the statement it
     refers to does (xAPI Data 2.5): it carries that statement's index rows (services.index_rows)."""
     Kind = StatementIndex.Kind
+    credential = as_reader(credential)
     rows = statements_visible(credential).filter(voided=False)
     agent_kind = Kind.AGENT if query.related_agents else Kind.AGENT_DIRECT
     activity_kind = Kind.ACTIVITY if query.related_activities else Kind.ACTIVITY_DIRECT
     lead = None
+    activities = tuple(query.activities) or ((query.activity,) if query.activity else ())
     if query.agent_key:
         lead = (agent_kind, query.agent_key)
-    elif query.activity:
-        lead = (activity_kind, query.activity)
-    if query.agent_key and query.activity:
-        rows = rows.filter(pk__in=indexed(credential, activity_kind, query.activity).values("statement_id"))
+    elif activities:
+        lead = (activity_kind, activities)
+    if query.agent_key and activities:
+        rows = rows.filter(pk__in=indexed(credential, activity_kind, activities).values("statement_id"))
     if query.verb:
         inherited = indexed(credential, Kind.VERB, query.verb).values("statement_id")
         rows = rows.filter(Q(verb_id=query.verb) | Q(pk__in=inherited))
@@ -83,8 +101,11 @@ def statements_filter(credential: Credential, query: StatementQuery):
     stored, pk = ("index_rows__stored", "index_rows__statement_id") if lead else ("stored", "pk")
     conditions = Q()
     if lead:
+        kind, key = lead
         conditions &= Q(
-            index_rows__city_id=credential.city_id, index_rows__kind=lead[0], index_rows__key=lead[1]
+            index_rows__city_id=credential.city_id,
+            index_rows__kind=kind,
+            **key_lookup("index_rows__key", key),
         )
     if query.since:
         conditions &= Q(**{f"{stored}__gt": query.since})
@@ -260,3 +281,87 @@ def agent_documents_count(*, city_id: int, agent_keys: set[str]) -> int:
         kind__in=[Document.Kind.STATE, Document.Kind.AGENT_PROFILE],
         agent_key__in=sorted(set(agent_keys) - {""}),
     ).count()
+
+
+# --- the statement browser (pages above the LRS) ----------------------------------------------------------
+
+
+def statements_browse(
+    *, reader: Reader, query: StatementQuery, limit: int = 50, before: tuple[datetime, int] | None = None
+) -> tuple[list[Statement], bool]:
+    """One page of a reader's statements, newest first, and whether there are more in that direction.
+
+    Keyset paging on (stored, id) like the xAPI `more` links: `query.after` gives the page of older
+    statements after that position, `before` the page of newer ones before it (read oldest first from
+    the position, then turned round). The partner is selected with the row (one query)."""
+    if before is not None:
+        query.after, query.ascending = before, True
+    else:
+        query.ascending = False
+    if len(query.activities) > 1 and not query.agent_key:
+        rows = _merged_spellings(reader, query, limit + 1)
+    else:
+        rows = list(statements_filter(reader, query).select_related("partner")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if before is not None:
+        rows.reverse()
+    return rows, more
+
+
+def _merged_spellings(reader: Reader, query: StatementQuery, count: int) -> list[Statement]:
+    """Several spellings of one activity: the first `count` rows of each spelling (each an ordered walk of
+    its index rows, like a single `activity` filter), merged. One sort of all matches would grow with the
+    activity's statements; this stays at spellings × page size."""
+    found: dict[int, Statement] = {}
+    for key in query.activities:
+        single = replace(query, activities=(key,), activity=key)
+        for row in statements_filter(reader, single).select_related("partner")[:count]:
+            found[row.pk] = row
+    ordered = sorted(found.values(), key=lambda row: (row.stored, row.pk), reverse=not query.ascending)
+    return ordered[:count]
+
+
+def statement_for_reader(*, reader: Reader, statement_id) -> Statement | None:
+    """One statement by id, voided or not, if the reader may read it (else None, as if it did not exist)."""
+    return statements_visible(reader).select_related("partner").filter(statement_id=statement_id).first()
+
+
+@dataclass
+class VerbCount:
+    verb_id: str
+    statements: int
+    actors: int
+
+
+@dataclass
+class Participation:
+    """How many distinct actors did anything with an activity, and per verb how many statements and actors."""
+
+    actors: int = 0
+    statements: int = 0
+    verbs: list[VerbCount] = field(default_factory=list)
+
+
+def activity_participation(*, city_id: int, activity_ids: list[str]) -> Participation:
+    """Aggregates of the city's statements whose object is one of `activity_ids` (spellings of one activity).
+
+    Voided statements are left out; actors are counted by inverse functional identifier (an identified
+    group counts once, an anonymous group not at all). Two queries that read only the partial index
+    `lrs_statement_participation` (city, object activity, verb, actor; not voided): the cost grows with
+    the statements about these activities, never with the store, and no statement row is read."""
+    if not activity_ids:
+        return Participation()
+    rows = Statement.objects.filter(
+        city_id=city_id, voided=False, **key_lookup("object_activity_id", tuple(sorted(set(activity_ids))))
+    )
+    actors = Count("actor_key", distinct=True, filter=~Q(actor_key=""))
+    verbs = [
+        VerbCount(verb_id=row["verb_id"], statements=row["statements"], actors=row["actors"])
+        for row in rows.values("verb_id").annotate(statements=Count("*"), actors=actors).order_by("verb_id")
+    ]
+    if not verbs:
+        return Participation()
+    total = rows.aggregate(actors=actors)["actors"]
+    verbs.sort(key=lambda verb: (-verb.actors, -verb.statements, verb.verb_id))
+    return Participation(actors=total, statements=sum(verb.statements for verb in verbs), verbs=verbs)

@@ -84,6 +84,10 @@ def partner_get(*, city: City, slug: str) -> Partner | None:
     return for_city(Partner.objects, city).select_related("city", "zone").filter(slug=slug).first()
 
 
+def partner_by_pk(*, city: City, pk: int) -> Partner | None:
+    return for_city(Partner.objects, city).filter(pk=pk).first()
+
+
 def partner_counts_by_sector(*, city: City) -> dict[str, int]:
     rows = for_city(Partner.objects, city).filter(is_active=True).values("sector").annotate(n=Count("id"))
     counts = {value: 0 for value in Sector.values}

@@ -7,4 +7,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<city:city>/", views.city_home, name="city_home"),
+    path("<city:city>/lrs/statements/", views.statement_list, name="statement_list"),
+    path("<city:city>/lrs/statements/<uuid:statement_id>/", views.statement_detail, name="statement_detail"),
 ]

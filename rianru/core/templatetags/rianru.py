@@ -1,4 +1,4 @@
-"""Template filters: `{{ value|thaidate:"long" }}`, `{{ value|thaidatetime }}`, `{{ obj|localized:"title" }}`."""
+"""Template filters: `{{ value|thaidate:"long" }}`, `{{ value|thaidatetime }}`, `{{ value|thaitimestamp }}`, `{{ obj|localized:"title" }}`."""
 
 from django import template
 
@@ -20,6 +20,12 @@ def thaitime(value):
 @register.filter
 def thaidatetime(value, style="long"):
     return thai.format_datetime(value, style)
+
+
+@register.filter
+def thaitimestamp(value, style="short"):
+    """Date and time to the second (records such as xAPI statements): `17 ก.ย. 67 14:05:09 น.`."""
+    return thai.format_datetime(value, style, seconds=True)
 
 
 @register.filter

@@ -40,3 +40,10 @@ def test_active_language_is_used_when_none_is_given():
 def test_empty_values_format_as_empty_strings():
     assert thai.format_date(None) == ""
     assert thai.format_time(None) == ""
+
+
+def test_times_to_the_second_for_records():
+    moment = dt.datetime(2024, 12, 31, 17, 30, 5, tzinfo=dt.UTC)
+    assert thai.format_datetime(moment, "short", "th", seconds=True) == "1 ม.ค. 68 00:30:05 น."
+    assert thai.format_datetime(moment, "short", "en", seconds=True) == "1 Jan 2025 00:30:05"
+    assert thai.format_time(moment, "en") == "00:30"

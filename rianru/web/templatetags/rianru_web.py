@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rianru.core import thai
+from rianru.lrs.permissions import statement_reader
 
 register = template.Library()
 
@@ -65,19 +66,27 @@ def language_links(context) -> list[dict]:
     return links
 
 
+# Shown only to users who may read the city's learning records (city staff, partner administrators).
+RECORDS = ("web:statement_list", _("Learning records"), ("web:statement_",))
+
+
 @register.simple_tag(takes_context=True)
 def nav_items(context, city) -> list[dict]:
-    """The city's main navigation with the current section marked."""
+    """The city's main navigation with the current section marked (and the records for those who may read them)."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
+    user = getattr(request, "user", None)
+    nav = NAV
+    if user is not None and user.is_authenticated and statement_reader(user, city) is not None:
+        nav = (*NAV, RECORDS)
     return [
         {
             "url": reverse(name, kwargs={"city": city.slug}),
             "label": label,
             "current": any(view_name.startswith(prefix) for prefix in prefixes),
         }
-        for name, label, prefixes in NAV
+        for name, label, prefixes in nav
     ]
 
 
