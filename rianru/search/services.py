@@ -336,18 +336,30 @@ def _all(clauses: list[tantivy.Query]) -> tantivy.Query:
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, clause) for clause in clauses])
 
 
+def _word_query(token: str) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(_term("title", token), TITLE_BOOST)),
+            (tantivy.Occur.Should, _term("body", token)),
+        ]
+    )
+
+
+def _token_query(token: str) -> tantivy.Query:
+    """A word, or for a compound (ภาษาจีน) also both its halves (in ภาษา|จีนกลาง, indexed with จีน)."""
+    halves = text.compound_halves(token)
+    if not halves:
+        return _word_query(token)
+    both = tantivy.Query.boolean_query([(tantivy.Occur.Must, _word_query(half)) for half in halves])
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, _word_query(token)), (tantivy.Occur.Should, both)]
+    )
+
+
 def text_query(tokens: list[str], *, require_all: bool = True) -> tantivy.Query | None:
     if not tokens:
         return None
-    per_token = [
-        tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Should, tantivy.Query.boost_query(_term("title", token), TITLE_BOOST)),
-                (tantivy.Occur.Should, _term("body", token)),
-            ]
-        )
-        for token in tokens
-    ]
+    per_token = [_token_query(token) for token in tokens]
     occur = tantivy.Occur.Must if require_all else tantivy.Occur.Should
     return tantivy.Query.boolean_query([(occur, clause) for clause in per_token])
 

@@ -35,7 +35,7 @@ from pythainlp.util import normalize as thai_normalize
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 16
 # Bump when the pipeline changes what tokens it makes: the index is then rebuilt.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 DICTIONARY_FILE = Path(__file__).resolve().parent / "data" / "dictionary-th.txt"
 STOCK_WORDS_FILE = Path(corpus_path()) / "words_th.txt"
@@ -127,6 +127,7 @@ class _Dictionaries:
     combined: str  # nlpo3 dictionary name: stock + project words
     stock: str  # nlpo3 dictionary name: stock words only
     subtokens: dict[str, tuple[str, ...]]  # compound -> its parts
+    halves: dict[str, tuple[str, str]]  # stock compound -> its two halves
 
 
 _loaded: _Dictionaries | None = None
@@ -213,10 +214,11 @@ def _dictionaries() -> _Dictionaries:
             stock = _stock_words()
             _load_nlpo3(_write_words(stock_name, stock), stock_name)
             _load_nlpo3(_write_words(combined_name, [*stock, *words]), combined_name)
-            subtokens = _stock_compound_parts(stock)
+            halves = _stock_halves(stock)
+            subtokens = _stock_compound_parts(halves)
             subtokens.update(_compound_parts(entries, stock_name))
             _loaded = _Dictionaries(
-                version=version, combined=combined_name, stock=stock_name, subtokens=subtokens
+                version=version, combined=combined_name, stock=stock_name, subtokens=subtokens, halves=halves
             )
     return _loaded
 
@@ -245,19 +247,39 @@ def _compound_parts(entries: list[str], stock_name: str) -> dict[str, tuple[str,
 
 # A stock word made of two stock words at least this long each is also indexed as its parts.
 _MIN_PART_CHARS = 4
+# ... and so is one made of two shorter words that are both common on their own: each seen at least this
+# often in the Thai National Corpus (ภาษา|จีน, จีน|กลาง, ทำ|อาหาร, ผ้า|ไหม; not สมุน|ไพร or วิทยา|ลัย).
+_COMMON_PART_COUNT = 5000
+_MIN_COMMON_PART_CHARS = 2
 
 
-def _stock_compound_parts(stock: list[str]) -> dict[str, tuple[str, ...]]:
-    """The stock list holds long compounds (ห้องสมุดประชาชน) that would hide their words from a
-    search (ห้องสมุด): each word that is two stock words of 4+ characters gets those as its parts,
-    recursively (ห้องสมุด, ประชาชน, ห้อง, สมุด). Short pieces (มหา|วิทยาลัย) are left whole."""
+def _common_words() -> set[str]:
+    from pythainlp.corpus import tnc
+
+    return {word for word, count in tnc.word_freqs() if count >= _COMMON_PART_COUNT}
+
+
+def _stock_halves(stock: list[str]) -> dict[str, tuple[str, str]]:
+    """Each stock word that is two stock words, long or common (see above): its two halves."""
     known = set(stock)
+    common = _common_words() & known
     halves: dict[str, tuple[str, str]] = {}
     for word in stock:
-        for cut in range(len(word) - _MIN_PART_CHARS, _MIN_PART_CHARS - 1, -1):
-            if not _is_mark(word[cut]) and word[:cut] in known and word[cut:] in known:
-                halves[word] = (word[:cut], word[cut:])
+        for cut in range(len(word) - _MIN_COMMON_PART_CHARS, _MIN_COMMON_PART_CHARS - 1, -1):
+            first, second = word[:cut], word[cut:]
+            if _is_mark(word[cut]) or first not in known or second not in known:
+                continue
+            long_enough = len(first) >= _MIN_PART_CHARS and len(second) >= _MIN_PART_CHARS
+            if long_enough or (first in common and second in common):
+                halves[word] = (first, second)
                 break
+    return halves
+
+
+def _stock_compound_parts(halves: dict[str, tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """The stock list holds long compounds (ห้องสมุดประชาชน) that would hide their words from a
+    search (ห้องสมุด): each such word gets its halves as its parts, recursively (ห้องสมุด, ประชาชน,
+    ห้อง, สมุด). Rare short pieces (มหา|วิทยาลัย, สมุน|ไพร) are left whole."""
 
     def parts(word: str) -> list[str]:
         if word not in halves:
@@ -266,6 +288,12 @@ def _stock_compound_parts(stock: list[str]) -> dict[str, tuple[str, ...]]:
         return [first, second, *parts(first), *parts(second)]
 
     return {word: tuple(dict.fromkeys(parts(word))) for word in halves}
+
+
+def compound_halves(token: str) -> tuple[str, str] | None:
+    """A query word that is a compound of the stock list, as its two halves: a document segmented
+    differently (ภาษา|จีนกลาง for ภาษาจีน) still has both halves."""
+    return _dictionaries().halves.get(token)
 
 
 def dictionary_version() -> str:

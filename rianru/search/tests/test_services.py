@@ -263,3 +263,15 @@ def test_params_round_trip_through_the_url(city, catalogue):
         QueryDict("&".join(f"{k}={v}" for k, v in params.to_query())), city=city
     )
     assert again == params
+
+
+def test_a_compound_query_finds_documents_segmented_another_way(city, search_index):
+    """ภาษาจีน is one stock word, but ภาษาจีนกลาง segments as ภาษา|จีนกลาง (indexed with จีน, กลาง)."""
+    mandarin = OpportunityFactory(city=city, title_th="ภาษาจีนกลางเบื้องต้น", title_en="Mandarin basics")
+    cooking = OpportunityFactory(city=city, title_th="ทำอาหารพื้นบ้าน", title_en="Home cooking")
+    for opportunity in (mandarin, cooking):
+        SessionFactory(opportunity=opportunity)
+    search_index.build()
+    assert ("opportunity", mandarin.pk) in keys(run(city, "ภาษาจีน"))
+    assert ("opportunity", cooking.pk) in keys(run(city, "อาหาร"))
+    assert ("opportunity", cooking.pk) not in keys(run(city, "ภาษาจีน"))

@@ -324,3 +324,23 @@ def test_dictionary_version_is_a_stable_hash():
     assert re.fullmatch(r"[0-9a-f]{16}", version)
     assert text.dictionary_version() == version
     assert text._compute_version(["ขอนแก่น", "เพิ่ม"]) != text._compute_version(["ขอนแก่น"])
+
+
+@pytest.mark.parametrize(
+    "word, parts",
+    [
+        ("ทำอาหาร", ("ทำ", "อาหาร")),  # two common words: อาหาร finds ทำอาหาร
+        ("ผ้าไหม", ("ผ้า", "ไหม")),
+        ("ภาษาจีน", ("ภาษา", "จีน")),
+        ("ห้องสมุดประชาชน", ("ห้องสมุด", "ประชาชน")),  # two long words
+    ],
+)
+def test_compounds_of_common_or_long_words_are_indexed_with_their_halves(word, parts):
+    assert text.compound_halves(word) == parts
+    assert set(parts) <= set(text.index_tokens(word))
+
+
+@pytest.mark.parametrize("word", ["สมุนไพร", "มหาวิทยาลัย", "หมอลำ"])
+def test_words_with_a_rare_short_piece_stay_whole(word):
+    assert text.compound_halves(word) is None
+    assert text.index_tokens(word) == [word]
