@@ -27,3 +27,4 @@ WHITENOISE_AUTOREFRESH = True
 RIANRU_SEARCH_INDEXER = "off"  # tests apply changes themselves (rianru.search.indexer.catch_up)
 # Never the real index folder: tests that need an index make their own (rianru/search/tests/conftest.py).
 RIANRU_SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / f"rianru-test-search-index-{os.getpid()}"
+RIANRU_LRS_FORWARDER = "off"  # tests run the forwarder themselves (rianru.lrs.forwarding)
