@@ -170,8 +170,9 @@ class UploadForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
-        if len(partners) == 1:
-            self.fields["partner"].initial = partners[0]
+        only = list(partners[:2])
+        if len(only) == 1:
+            self.fields["partner"].initial = only[0]
 
 
 @admin.register(Statement)
@@ -196,7 +197,7 @@ class StatementAdmin(CityScopedMixin, ReadOnlyAdmin):
         """The upload page; with HX-Request only the result fragment (the form posts with HTMX)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        partners = list(self.upload_partners(request))
+        partners = self.upload_partners(request)
         form = UploadForm(request.POST or None, request.FILES or None, partners=partners)
         result, errors, error_count, message = None, [], 0, ""
         if request.method == "POST" and form.is_valid():

@@ -230,7 +230,7 @@ def header_columns(cells: list[str]) -> list[str]:
 
 def csv_rows(text: str):
     """(first physical line, cells) of every non-empty record."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     line = 1
     try:
         for cells in reader:
