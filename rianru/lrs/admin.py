@@ -302,6 +302,15 @@ class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
     def has_module_permission(self, request) -> bool:
         return super().has_module_permission(request) and partner_admin_partner_ids(request.user) is None
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and partner_admin_partner_ids(request.user) is None
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and partner_admin_partner_ids(request.user) is None
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and partner_admin_partner_ids(request.user) is None
+
     def get_fields(self, request, obj=None):
         fields = ["city", "name", "endpoint", "key", "secret", "xapi_version", "enabled"]
         return [*fields, "from_now"] if obj is None else [*fields, *self.progress]
@@ -320,7 +329,7 @@ class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and not can_manage_forwarding(request.user, obj.city):
             return False
-        return super().has_delete_permission(request, obj)
+        return super().has_delete_permission(request, obj) and partner_admin_partner_ids(request.user) is None
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -380,8 +389,8 @@ class ForwardingRejectionAdmin(ReadOnlyAdmin):
     def has_module_permission(self, request) -> bool:
         return super().has_module_permission(request) and partner_admin_partner_ids(request.user) is None
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and partner_admin_partner_ids(request.user) is None
 
     @admin.display(description=_("statement id"))
     def statement_uuid(self, obj: ForwardingRejection) -> str:
