@@ -373,3 +373,13 @@ def test_the_api(partner):
         ).status_code
         == 404
     )
+
+
+def test_the_example_file_in_the_docs_is_valid(db):
+    from pathlib import Path
+
+    city = CityFactory(slug="khon-kaen")
+    opportunity = OpportunityFactory(city=city, slug="150-hour-thai-massage-for-health")
+    example = Path(__file__).resolve().parents[3] / "docs" / "lrs-upload-example.csv"
+    result = statements_upload(actor=None, partner=opportunity.provider, data=example.read_bytes())
+    assert (result.rows, result.stored) == (4, 4)
