@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from rianru.catalogue.api import router as catalogue_router
 from rianru.catalogue.api_opendata import router as opendata_router
 from rianru.core.errors import ApplicationError
+from rianru.lrs.api import router as lrs_router
 from rianru.network.api import router as network_router
 from rianru.search.api import router as search_router
 
@@ -58,4 +59,5 @@ def http_error(request, exc: HttpError):
 api.add_router("/cities", network_router)
 api.add_router("/cities", catalogue_router)
 api.add_router("/cities", opendata_router)
+api.add_router("/cities", lrs_router)
 api.add_router("", search_router)

@@ -16,6 +16,8 @@ DATA_DIR = Path(env.str("RIANRU_DATA_DIR", default=str(BASE_DIR / "data")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="rianru-insecure-development-key-change-me-in-production")
+# Earlier secret keys, still accepted (sessions, signed links) and still decrypting stored secrets.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -139,6 +141,13 @@ RIANRU_SEARCH_RESULT_CACHE = env.bool("RIANRU_SEARCH_RESULT_CACHE", default=True
 # Catalogue import (rianru catalogue import, POST …/catalogue/import): the largest file and record count.
 RIANRU_CATALOGUE_IMPORT_MAX_BYTES = 50_000_000
 RIANRU_CATALOGUE_IMPORT_MAX_RECORDS = 200_000
+# LRS CSV uploads (attendance and completions): the largest file and row count.
+RIANRU_LRS_UPLOAD_MAX_BYTES = env.int("RIANRU_LRS_UPLOAD_MAX_BYTES", default=10_000_000)
+RIANRU_LRS_UPLOAD_MAX_ROWS = env.int("RIANRU_LRS_UPLOAD_MAX_ROWS", default=20_000)
+# LRS forwarding to other LRSs: "thread" (a background thread of one `rianru serve` worker per machine)
+# or "off" (run `rianru lrs forward --follow` as its own service); seconds between two looks when idle.
+RIANRU_LRS_FORWARDER = env.str("RIANRU_LRS_FORWARDER", default="thread")
+RIANRU_LRS_FORWARD_INTERVAL = env.float("RIANRU_LRS_FORWARD_INTERVAL", default=2.0)
 # Map tiles (the map page): a Leaflet URL template; empty = no tiles (markers on a blank background).
 RIANRU_MAP_TILE_URL = env.str("RIANRU_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 RIANRU_MAP_TILE_ATTRIBUTION = env.str(

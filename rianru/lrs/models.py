@@ -36,6 +36,10 @@ class Credential(CityOwned):
         help_text=_("The version the LRS answers in when a request of this credential lacks the version header."),
     )  # fmt: skip
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    upload = models.BooleanField(
+        _("for CSV uploads"), default=False,
+        help_text=_("The credential that stands as the authority of the statements uploaded as CSV files."),
+    )  # fmt: skip
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
@@ -197,3 +201,71 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id}"
+
+
+class Forwarding(CityOwned):
+    """Forward a city's stored statements to another LRS (docs/lrs.md, "Forwarding").
+
+    `cursor` is the truth of what was sent: every statement of the city with a pk up to it has been
+    accepted by the target, except the pks listed in `gaps` (ids skipped while a transaction that may
+    still commit them was open; they are looked at again until they are GAP_SECONDS old). The secret is
+    kept encrypted (rianru.lrs.crypto), never shown again.
+    """
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    endpoint = models.URLField(
+        _("endpoint"),
+        max_length=500,
+        help_text=_("The xAPI endpoint of the other LRS, e.g. https://lrs.example.org/xapi/"),
+    )
+    key = models.CharField(
+        _("key"), max_length=200, help_text=_("The HTTP Basic user name the other LRS gave.")
+    )
+    secret_encrypted = models.TextField(_("secret (encrypted)"), editable=False)
+    xapi_version = models.CharField(
+        _("xAPI version"), max_length=8, choices=[("2.0.0", "2.0.0"), ("1.0.3", "1.0.3")], default="2.0.0"
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    cursor = models.BigIntegerField(_("forwarded up to"), default=0)
+    gaps = models.JSONField(default=list, blank=True)
+    forwarded = models.BigIntegerField(_("statements forwarded"), default=0)
+    last_forwarded_at = models.DateTimeField(_("last forwarded"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    lease_owner = models.CharField(max_length=100, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("LRS forwarding")
+        verbose_name_plural = _("LRS forwardings")
+        ordering = ["city", "name"]
+
+    def __str__(self) -> str:
+        return self.name or self.endpoint
+
+
+class ForwardingRejection(models.Model):
+    """A statement the other LRS refused (400, 409, 413): recorded, skipped, and sent again on request."""
+
+    forwarding = models.ForeignKey(
+        Forwarding, verbose_name=_("forwarding"), on_delete=models.CASCADE, related_name="rejections"
+    )
+    statement = models.ForeignKey(
+        Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.PositiveSmallIntegerField(_("HTTP status"))
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statement refused by the other LRS")
+        verbose_name_plural = _("statements refused by the other LRS")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["forwarding", "statement"], name="lrs_rejection_unique_statement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.statement_id}"

@@ -11,8 +11,7 @@ from rianru.lrs.models import Activity, Statement
 from rianru.lrs.tests.helpers import XapiClient, make_credential, statement
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_batches_sharing_activities_all_succeed():
+def test_concurrent_batches_sharing_activities_all_succeed(committed_db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set RIANRU_TEST_DATABASE_URL)")
     credential, secret = make_credential()

@@ -276,8 +276,9 @@ def test_paging_a_filtered_query(xapi, ascending):
     assert stored == sorted(stored, reverse=ascending == "false")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_statements_stored_is_sent_once_per_batch_with_only_the_new_statements(xapi, credential):
+def test_statements_stored_is_sent_once_per_batch_with_only_the_new_statements(
+    committed_db, xapi, credential
+):
     from rianru.lrs.signals import statements_stored
 
     heard = []

@@ -16,7 +16,7 @@ WEAVING = "https://rianru.org/khon-kaen/opportunities/weaving"
 
 
 @pytest.fixture
-def lrs(live_server, transactional_db):
+def lrs(committed_db, live_server):
     credential, secret = make_credential(xapi_version="1.0.3")
     return tincan.RemoteLRS(
         endpoint=f"{live_server.url}/xapi/", username=credential.key, password=secret, version="1.0.1"

@@ -27,6 +27,17 @@ def start_search_indexer(worker) -> None:
     indexer.start_in_background()
 
 
+def start_lrs_forwarder(worker) -> None:
+    from rianru.lrs import forwarding
+
+    forwarding.start_in_background()
+
+
+def start_background_jobs(worker) -> None:
+    start_search_indexer(worker)
+    start_lrs_forwarder(worker)
+
+
 def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
 
@@ -140,8 +151,9 @@ class Command(BaseCommand):
             "proc_name": "rianru",
             # Several servers (tests, staging next to production) must not fight over one control socket.
             "control_socket_disable": True,
-            # One worker per machine keeps the search index in step with the database (a file lock).
-            "post_worker_init": start_search_indexer,
+            # One worker per machine keeps the search index in step with the database and forwards
+            # statements to other LRSs (file locks; RIANRU_SEARCH_INDEXER / RIANRU_LRS_FORWARDER).
+            "post_worker_init": start_background_jobs,
         }
 
         class Server(BaseApplication):

@@ -66,6 +66,7 @@ class Command(BaseCommand):
             self.report(_("database"), False, _("query failed: %(error)s") % {"error": first_line(exc)})
         self.check_static_files()
         self.check_search_index()
+        self.check_lrs_forwarding()
         return self.finish()
 
     def check_reference_data(self) -> None:
@@ -135,6 +136,44 @@ class Command(BaseCommand):
                 _("%(documents)s documents, %(pending)s changes waiting")
                 % {"documents": state.documents, "pending": state.pending_changes},
             )
+
+    def check_lrs_forwarding(self) -> None:
+        """Forwarding to other LRSs: failing for over an hour, or statements the target refused, fail."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from rianru.lrs.forwarding import forwarding_status
+
+        try:
+            states = forwarding_status()
+        except DatabaseError as exc:
+            self.report(_("LRS forwarding"), False, first_line(exc))
+            return
+        for state in states:
+            row = state.forwarding
+            name = _("LRS forwarding %(id)s") % {"id": row.pk}
+            detail = _("%(city)s → %(endpoint)s: %(sent)s sent, %(pending)s waiting, %(refused)s refused") % {
+                "city": row.city.slug, "endpoint": row.endpoint, "sent": row.forwarded,
+                "pending": state.pending, "refused": state.rejected,
+            }  # fmt: skip
+            if not row.enabled:
+                self.note(name, _("disabled; %(detail)s") % {"detail": detail})
+            elif row.failing_since and timezone.now() - row.failing_since > dt.timedelta(hours=1):
+                self.report(name, False, _("failing since %(since)s (%(error)s); %(detail)s") % {
+                    "since": row.failing_since.isoformat(timespec="seconds"), "error": row.last_error,
+                    "detail": detail,
+                })  # fmt: skip
+            elif state.rejected:
+                self.report(
+                    name, False, _("%(detail)s; see the refused statements in the admin") % {"detail": detail}
+                )
+            elif row.failures:
+                self.note(
+                    name, _("retrying (%(error)s); %(detail)s") % {"error": row.last_error, "detail": detail}
+                )
+            else:
+                self.report(name, True, detail)
 
     def report(self, name: str, ok: bool, detail: str) -> None:
         if ok:

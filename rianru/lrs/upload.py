@@ -1,0 +1,700 @@
+"""Attendance and completions uploaded as CSV become xAPI statements (docs/lrs.md, "CSV upload").
+
+`statements_upload` reads the file, turns every row into a statement, validates it like a statement sent
+over xAPI, and stores all of them through `services.statements_store` only if no row has an error (all or
+nothing). Each row's statement id is a UUID 5 of the partner and the row's identity (learner, verb,
+activity, time, registration, session), so uploading the same file again stores nothing new, and a row
+sent again with other values (a corrected score) is reported, not stored twice.
+
+The authority of uploaded statements is the partner's upload credential (`Credential.upload`), created on
+the first upload with the scope statements/write; its secret is never shown, it is not meant for HTTP.
+
+Activities: apps above the LRS turn their own references into activity IRIs with
+`register_activity_resolver` (the catalogue resolves opportunity ids, external ids and slugs); any other
+value must be an IRI.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from rianru.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from rianru.core.models import audit
+from rianru.lrs import agents as xagents
+from rianru.lrs import services
+from rianru.lrs.errors import Conflict
+from rianru.lrs.models import Credential, Statement
+from rianru.lrs.permissions import can_upload_statements
+from rianru.lrs.validation import DURATION_RE, IRI_RE, Invalid, validate_statement
+from rianru.network.models import City, Partner
+from rianru.network.selectors import city_time_zone
+
+# The namespace of the UUID 5 statement ids of uploaded rows (never change it: re-uploads would duplicate).
+UPLOAD_NAMESPACE = uuid.UUID("6f1c9a52-3d0e-5b7e-9a4c-2b8d7e1f0a63")
+SESSION_EXTENSION = "https://rianru.org/xapi/extensions/session"
+PLATFORM = "Rianru CSV upload"
+UPLOAD_CREDENTIAL_NAME = "CSV upload"
+MAX_ERRORS = 1000
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+# keyword -> (IRI, English display, Thai display, result it implies)
+VERBS = {
+    "attended": (ADL + "attended", "attended", "เข้าร่วม", {}),
+    "completed": (ADL + "completed", "completed", "เรียนจบ", {"completion": True}),
+    "passed": (ADL + "passed", "passed", "ผ่าน", {"success": True, "completion": True}),
+    "failed": (ADL + "failed", "failed", "ไม่ผ่าน", {"success": False}),
+}
+VERB_WORDS = {
+    **{keyword: keyword for keyword in VERBS},
+    **{verb[0]: keyword for keyword, verb in VERBS.items()},
+    **{verb[2]: keyword for keyword, verb in VERBS.items()},
+    "สำเร็จ": "completed",
+}
+
+COLUMNS = [
+    "email",
+    "account",
+    "account_homepage",
+    "name",
+    "activity",
+    "activity_name_th",
+    "activity_name_en",
+    "verb",
+    "when",
+    "score",
+    "score_max",
+    "duration",
+    "registration",
+    "session",
+]
+REQUIRED = {"activity", "verb", "when"}
+
+THAI_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("มกราคม", "ม.ค."),
+            ("กุมภาพันธ์", "ก.พ."),
+            ("มีนาคม", "มี.ค."),
+            ("เมษายน", "เม.ย."),
+            ("พฤษภาคม", "พ.ค."),
+            ("มิถุนายน", "มิ.ย."),
+            ("กรกฎาคม", "ก.ค."),
+            ("สิงหาคม", "ส.ค."),
+            ("กันยายน", "ก.ย."),
+            ("ตุลาคม", "ต.ค."),
+            ("พฤศจิกายน", "พ.ย."),
+            ("ธันวาคม", "ธ.ค."),
+        ],
+        start=1,
+    )
+    for name in names
+}
+SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$")
+THAI_DATE = re.compile(
+    r"^(\d{1,2})\s*(\S+?)\s*(\d{4})(?:\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*น\.)?)?$"
+)
+EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+BUDDHIST_ERA_FROM = 2400  # a year from 2400 on is a Buddhist-era year (2567 BE = 2024 CE)
+
+
+class UploadRejected(ValidationFailed):
+    """The file has errors: nothing was stored. `extra["errors"]` lists them by line."""
+
+    code = "upload_invalid"
+
+
+class UploadTooLarge(ApplicationError):
+    code = "too_large"
+    status = 413
+
+
+@dataclass
+class ResolvedActivity:
+    iri: str
+    definition: dict = field(default_factory=dict)
+
+
+ActivityResolver = Callable[[City, str], ResolvedActivity | None]
+_resolvers: list[ActivityResolver] = []
+
+
+def register_activity_resolver(resolver: ActivityResolver) -> None:
+    """An app above the LRS turns its own activity references (e.g. an opportunity's id) into IRIs."""
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
+@dataclass
+class UploadResult:
+    rows: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    repeated: int = 0
+    dry_run: bool = False
+    statement_ids: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "stored": self.stored,
+            "unchanged": self.unchanged,
+            "repeated": self.repeated,
+            "dry_run": self.dry_run,
+        }
+
+
+@dataclass
+class Row:
+    line: int
+    statement: dict
+    key: str
+
+
+def max_bytes() -> int:
+    return settings.RIANRU_LRS_UPLOAD_MAX_BYTES
+
+
+def max_rows() -> int:
+    return settings.RIANRU_LRS_UPLOAD_MAX_ROWS
+
+
+# --- the file ---------------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text, with or without a byte-order mark (Excel's "CSV UTF-8"); anything else is refused."""
+    if len(data) > max_bytes():
+        raise UploadTooLarge(
+            _("The file is larger than %(limit)s MB: split it into smaller files.")
+            % {"limit": round(max_bytes() / 1_000_000, 1)}
+        )
+    if not data.strip():
+        raise ValidationFailed(_("The file is empty."), code="malformed_file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            data.decode("cp874")
+            hint = " " + _("It looks like Thai Windows encoding (TIS-620).")
+        except UnicodeDecodeError:
+            pass
+        raise ValidationFailed(
+            _(
+                "The file is not UTF-8 text (byte %(position)s).%(hint)s In Excel choose “Save as” → "
+                "“CSV UTF-8 (comma delimited)”; in LibreOffice choose the character set Unicode (UTF-8)."
+            )
+            % {"position": exc.start, "hint": hint},
+            code="malformed_file",
+        ) from None
+    if "\x00" in text:
+        raise ValidationFailed(_("The file holds binary data, not CSV text."), code="malformed_file")
+    return text
+
+
+def header_columns(cells: list[str]) -> list[str]:
+    columns = [cell.strip().lower().replace(" ", "_").replace("-", "_") for cell in cells]
+    unknown = [column for column in columns if column and column not in COLUMNS]
+    missing = sorted(REQUIRED - set(columns))
+    repeated = sorted({column for column in columns if column and columns.count(column) > 1})
+    details = []
+    if unknown:
+        details.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unknown)})
+    if missing:
+        details.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+    if repeated:
+        details.append(_("repeated columns: %(columns)s") % {"columns": ", ".join(repeated)})
+    if not ("email" in columns or "account" in columns):
+        details.append(_("an email or an account column is needed"))
+    if details:
+        raise ValidationFailed(
+            _("The first line must name the columns (%(details)s). The columns are: %(columns)s.")
+            % {"details": "; ".join(details), "columns": ", ".join(COLUMNS)},
+            code="malformed_file",
+            extra={"columns": COLUMNS},
+        )
+    return columns
+
+
+def csv_rows(text: str):
+    """(first physical line, cells) of every non-empty record."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ValidationFailed(
+            _("The file is not valid CSV (line %(line)s): %(reason)s.")
+            % {"line": reader.line_num, "reason": exc},
+            code="malformed_file",
+        ) from None
+
+
+# --- one cell -----------------------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def gregorian(year: int) -> int:
+    return year - 543 if year >= BUDDHIST_ERA_FROM else year
+
+
+def parse_when(value: str, time_zone: dt.tzinfo) -> dt.datetime:
+    """ISO 8601 (`2024-09-17`, `2024-09-17T14:30`, with or without a zone), `17/9/2567 14:30` (day first)
+    or `17 ก.ย. 2567 14:30`; years from 2400 on are Buddhist era. No zone: the city's time. A date alone
+    is the start of that day."""
+    text = value.strip()
+    match = SLASH_DATE.match(text) or THAI_DATE.match(text)
+    try:
+        if match:
+            day, month, year, hour, minute, second = match.groups()
+            if not month.isdigit():
+                if month not in THAI_MONTHS:
+                    raise ValueError
+                month = THAI_MONTHS[month]
+            moment = dt.datetime(
+                gregorian(int(year)), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+            )
+        else:
+            if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
+                raise ValueError
+            year = int(text[:4])
+            if year >= BUDDHIST_ERA_FROM:
+                text = f"{gregorian(year):04d}{text[4:]}"
+            moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if len(text) > 10 else text)
+    except (ValueError, OverflowError):
+        raise CellError(
+            "when",
+            _("“%(value)s” is not a date: write 2024-09-17 14:30, 17/9/2567 14:30 or 17 ก.ย. 2567.")
+            % {"value": value},
+        ) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=time_zone)
+    if moment > timezone.now() + dt.timedelta(days=1):
+        raise CellError("when", _("%(value)s is in the future.") % {"value": value})
+    if moment.year < 1900:
+        raise CellError("when", _("%(value)s is too long ago.") % {"value": value})
+    return moment
+
+
+def parse_number(value: str, column: str) -> Decimal:
+    try:
+        number = Decimal(value.strip().replace(",", "").rstrip("%").strip())
+    except InvalidOperation:
+        raise CellError(column, _("“%(value)s” is not a number.") % {"value": value}) from None
+    if not number.is_finite():
+        raise CellError(column, _("“%(value)s” is not a number.") % {"value": value})
+    return number
+
+
+def json_number(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def parse_score(value: str, maximum: str) -> dict:
+    raw = parse_number(value, "score")
+    top = parse_number(maximum, "score_max") if maximum.strip() else Decimal(100)
+    if top <= 0:
+        raise CellError("score_max", _("The highest score must be above 0."))
+    if not 0 <= raw <= top:
+        raise CellError("score", _("The score must be between 0 and %(max)s.") % {"max": json_number(top)})
+    return {"raw": json_number(raw), "min": 0, "max": json_number(top), "scaled": round(float(raw / top), 4)}
+
+
+def parse_duration(value: str) -> str:
+    """ISO 8601 (PT1H30M), minutes (90) or hours and minutes (1:30)."""
+    text = value.strip().upper()
+    if DURATION_RE.match(text):
+        return text
+    match = re.match(r"^(\d+):(\d{2})$", text)
+    try:
+        minutes = int(match.group(1)) * 60 + int(match.group(2)) if match else parse_number(text, "duration")
+    except CellError:
+        minutes = None
+    if minutes is None or minutes < 0:
+        raise CellError(
+            "duration",
+            _("“%(value)s” is not a duration: write minutes (90), hours:minutes (1:30) or PT1H30M.")
+            % {"value": value},
+        )
+    hours, rest = divmod(int(Decimal(minutes) * 60), 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = (
+        (f"{hours}H" if hours else "")
+        + (f"{minutes}M" if minutes else "")
+        + (f"{seconds}S" if seconds else "")
+    )
+    return "PT" + (text or "0S")
+
+
+def parse_verb(value: str) -> str:
+    keyword = VERB_WORDS.get(value.strip()) or VERB_WORDS.get(value.strip().lower())
+    if keyword is None:
+        raise CellError(
+            "verb",
+            _("“%(value)s” is not a verb of uploads: write attended, completed, passed or failed.")
+            % {"value": value},
+        )
+    return keyword
+
+
+def parse_registration(value: str) -> str:
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        raise CellError("registration", _("“%(value)s” is not a UUID.") % {"value": value}) from None
+
+
+# --- rows -----------------------------------------------------------------------------------------------
+
+
+class Reader:
+    """Turns the rows of one file into statements for one partner."""
+
+    def __init__(self, partner: Partner):
+        self.partner = partner
+        self.city = partner.city
+        self.time_zone = city_time_zone(self.city)
+        self.activities: dict[tuple[str, str, str], ResolvedActivity] = {}
+
+    def actor(self, values: dict) -> dict:
+        email, account = values.get("email", "").strip(), values.get("account", "").strip()
+        name = values.get("name", "").strip()
+        if email and account:
+            raise CellError("email", _("Give the e-mail or the account, not both."))
+        if not email and not account:
+            raise CellError("email", _("Give the learner's e-mail or account."))
+        actor: dict = {"objectType": "Agent"}
+        if name:
+            actor["name"] = name[:300]
+        if email:
+            if email.lower().startswith("mailto:"):
+                email = email[7:]
+            if not EMAIL_RE.match(email):
+                raise CellError("email", _("“%(value)s” is not an e-mail address.") % {"value": email})
+            actor["mbox"] = "mailto:" + email.lower()
+        else:
+            home = values.get("account_homepage", "").strip() or city_home_page(self.city)
+            if not IRI_RE.match(home):
+                raise CellError("account_homepage", _("“%(value)s” is not an IRI.") % {"value": home})
+            actor["account"] = {"homePage": home, "name": account[:300]}
+        return actor
+
+    def activity(self, values: dict) -> dict:
+        reference = values.get("activity", "").strip()
+        if not reference:
+            raise CellError("activity", _("The activity is missing."))
+        names = {lang: values.get(f"activity_name_{lang}", "").strip() for lang in ("th", "en")}
+        memo = (reference, names["th"], names["en"])
+        if memo not in self.activities:
+            resolved = None
+            for resolver in _resolvers:
+                resolved = resolver(self.city, reference)
+                if resolved is not None:
+                    break
+            if resolved is None:
+                if reference.startswith("rianru:") or not IRI_RE.match(reference):
+                    raise CellError(
+                        "activity",
+                        _(
+                            "No opportunity of this city has the id, external id or slug “%(value)s”, and it "
+                            "is not an IRI (https://…)."
+                        )
+                        % {"value": reference},
+                    )
+                resolved = ResolvedActivity(iri=reference)
+            definition = dict(resolved.definition)
+            given = {lang: name for lang, name in names.items() if name}
+            if given and not definition.get("name"):
+                definition["name"] = given
+            self.activities[memo] = ResolvedActivity(iri=resolved.iri, definition=definition)
+        activity = self.activities[memo]
+        result = {"objectType": "Activity", "id": activity.iri}
+        if activity.definition:
+            result["definition"] = activity.definition
+        return result
+
+    def row(self, values: dict) -> tuple[dict, str]:
+        """The statement of one row and the row's identity (what its statement id is made from)."""
+        problems: list[CellError] = []
+
+        def attempt(function, *args):
+            try:
+                return function(*args)
+            except CellError as error:
+                problems.append(error)
+                return None
+
+        actor = attempt(self.actor, values)
+        obj = attempt(self.activity, values)
+        verb_value = values.get("verb", "").strip()
+        keyword = attempt(parse_verb, verb_value) if verb_value else None
+        if not verb_value:
+            problems.append(CellError("verb", _("The verb is missing.")))
+        when_value = values.get("when", "").strip()
+        when = attempt(parse_when, when_value, self.time_zone) if when_value else None
+        if not when_value:
+            problems.append(CellError("when", _("The date is missing.")))
+        result: dict = {}
+        if values.get("score", "").strip():
+            score = attempt(parse_score, values["score"], values.get("score_max", ""))
+            if score:
+                result["score"] = score
+        elif values.get("score_max", "").strip():
+            problems.append(CellError("score", _("A highest score without a score.")))
+        if values.get("duration", "").strip():
+            duration = attempt(parse_duration, values["duration"])
+            if duration:
+                result["duration"] = duration
+        registration = values.get("registration", "").strip()
+        if registration:
+            registration = attempt(parse_registration, registration)
+        session = values.get("session", "").strip()
+        if len(session) > 200:
+            problems.append(CellError("session", _("The session is longer than 200 characters.")))
+        if problems:
+            raise RowErrors(problems)
+        iri, english, thai, implied = VERBS[keyword]
+        result = {**implied, **result}
+        context: dict = {"platform": PLATFORM}
+        if registration:
+            context["registration"] = registration
+        if session:
+            context["extensions"] = {SESSION_EXTENSION: session}
+        statement = {
+            "actor": actor,
+            "verb": {"id": iri, "display": {"en-US": english, "th": thai}},
+            "object": obj,
+            "timestamp": when.isoformat(),
+            "context": context,
+        }
+        if result:
+            statement["result"] = result
+        identity = "\n".join(
+            [
+                str(self.partner.pk),
+                xagents.agent_key(actor),
+                iri,
+                obj["id"],
+                when.astimezone(dt.UTC).isoformat(),
+                registration or "",
+                session,
+            ]
+        )
+        statement["id"] = str(uuid.uuid5(UPLOAD_NAMESPACE, identity))
+        return statement, identity
+
+
+class RowErrors(Exception):
+    def __init__(self, problems: list[CellError]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def city_home_page(city: City) -> str:
+    """The city's home page, the homePage of its learners' accounts (the learners app uses the same)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    base = settings.RIANRU_PUBLIC_URL
+    with translation.override(settings.LANGUAGE_CODE):
+        return base.rstrip("/") + reverse("web:city_home", kwargs={"city": city.slug})
+
+
+def read_file(partner: Partner, data: bytes) -> tuple[list[Row], list[dict], int]:
+    """The rows' statements, every error ({line, column, message}) and the number of rows."""
+    text = decode(data)
+    rows_iter = csv_rows(text)
+    first = next(rows_iter, None)
+    if first is None:
+        raise ValidationFailed(_("The file is empty."), code="malformed_file")
+    columns = header_columns(first[1])
+    reader = Reader(partner)
+    rows: list[Row] = []
+    errors: list[dict] = []
+    count = 0
+    for line, cells in rows_iter:
+        count += 1
+        if count > max_rows():
+            raise UploadTooLarge(
+                _("The file has more than %(limit)s rows: split it into smaller files.")
+                % {"limit": max_rows()}
+            )
+        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+            errors.append(
+                {
+                    "line": line,
+                    "column": "",
+                    "message": _("This line has more cells than the first line has columns."),
+                }
+            )
+            continue
+        values = {column: cell for column, cell in zip(columns, cells, strict=False) if column}
+        try:
+            statement, identity = reader.row(values)
+        except RowErrors as failure:
+            errors += [{"line": line, "column": p.column, "message": p.message} for p in failure.problems]
+            continue
+        try:
+            validate_statement(statement, "2.0.0")
+        except Invalid as error:
+            errors.append(
+                {
+                    "line": line,
+                    "column": "",
+                    "message": _("Not a valid xAPI statement: %(reason)s") % {"reason": error},
+                }
+            )
+            continue
+        rows.append(Row(line=line, statement=statement, key=identity))
+    if count == 0:
+        raise ValidationFailed(_("The file has a header line but no rows."), code="malformed_file")
+    return rows, errors, count
+
+
+def check_duplicates(rows: list[Row], errors: list[dict]) -> tuple[list[Row], int]:
+    """Rows of the same identity: the same values again are dropped; other values are an error."""
+    first: dict[str, Row] = {}
+    unique, repeated = [], 0
+    for row in rows:
+        seen = first.get(row.statement["id"])
+        if seen is None:
+            first[row.statement["id"]] = row
+            unique.append(row)
+        elif xagents.same_statement(row.statement, seen.statement):
+            repeated += 1
+        else:
+            errors.append(
+                {
+                    "line": row.line,
+                    "column": "",
+                    "message": _(
+                        "The same learner, verb, activity and time as line %(line)s, with other values: keep one."
+                    )
+                    % {"line": seen.line},
+                }
+            )
+    return unique, repeated
+
+
+def already_stored(city_id: int, rows: list[Row], errors: list[dict]) -> list[Row]:
+    """The rows not stored yet; a row stored before with other values is an error (statements never change)."""
+    stored: dict[str, dict] = {}
+    ids = [row.statement["id"] for row in rows]
+    for start in range(0, len(ids), 1000):
+        for statement_id, data in Statement.objects.filter(
+            city_id=city_id, statement_id__in=ids[start : start + 1000]
+        ).values_list("statement_id", "data"):
+            stored[str(statement_id)] = data
+    new = []
+    for row in rows:
+        found = stored.get(row.statement["id"])
+        if found is None:
+            new.append(row)
+        elif not xagents.same_statement(row.statement, found):
+            errors.append(
+                {
+                    "line": row.line,
+                    "column": "",
+                    "message": _(
+                        "This row was uploaded before with other values; a stored statement cannot change "
+                        "(void it over xAPI first, or keep the earlier values)."
+                    ),
+                }
+            )
+    return new
+
+
+def upload_credential(*, actor, partner: Partner) -> Credential:
+    """The partner's credential for uploads (the authority of uploaded statements), created when first needed."""
+    credential = (
+        Credential.objects.select_related("city", "partner")
+        .filter(partner=partner, upload=True, revoked_at__isnull=True)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if credential is None:
+        credential, _secret = services.credential_create(
+            actor=actor, partner=partner, scopes=["statements/write"], name=UPLOAD_CREDENTIAL_NAME
+        )
+        credential.upload = True
+        credential.save(update_fields=["upload", "updated_at"])
+    return credential
+
+
+def rejected(errors: list[dict], invalid_lines: int) -> UploadRejected:
+    errors.sort(key=lambda error: (error["line"], error["column"]))
+    message = ngettext(
+        "The file has %(count)s error; nothing was stored.",
+        "The file has %(count)s errors; nothing was stored.",
+        len(errors),
+    ) % {"count": len(errors)}
+    return UploadRejected(
+        message,
+        extra={"errors": errors[:MAX_ERRORS], "error_count": len(errors), "invalid_lines": invalid_lines},
+    )
+
+
+def statements_upload(*, actor, partner: Partner, data: bytes, dry_run: bool = False) -> UploadResult:
+    """Store the rows of a CSV file as statements of the partner, all or nothing. `actor` None: the CLI."""
+    if actor is not None and not can_upload_statements(actor, partner):
+        raise PermissionDenied(_("You may not upload statements for this partner."))
+    rows, errors, count = read_file(partner, data)
+    rows, repeated = check_duplicates(rows, errors)
+    new = already_stored(partner.city_id, rows, errors)
+    if errors:
+        raise rejected(errors, len({error["line"] for error in errors}))
+    result = UploadResult(
+        rows=count,
+        stored=len(new),
+        unchanged=len(rows) - len(new),
+        repeated=repeated,
+        dry_run=dry_run,
+        statement_ids=[row.statement["id"] for row in rows],
+    )
+    if dry_run or not new:
+        return result
+    try:
+        with transaction.atomic():
+            credential = upload_credential(actor=actor, partner=partner)
+            services.statements_store(
+                credential=credential, statements=[row.statement for row in new], xapi_version="2.0.0"
+            )
+            audit(
+                actor=actor,
+                action="lrs.statements_upload",
+                target=credential,
+                city_slug=partner.city.slug,
+                partner=partner.slug,
+                rows=count,
+                stored=result.stored,
+                unchanged=result.unchanged,
+            )
+    except Conflict:  # another upload stored other values for the same rows meanwhile
+        raise ValidationFailed(
+            _(
+                "Nothing was stored: some rows were stored with other values meanwhile. Upload the file again."
+            ),
+            code="upload_conflict",
+        ) from None
+    return result
