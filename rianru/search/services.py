@@ -40,8 +40,8 @@ MAX_PAGE = 500
 MAX_RADIUS_KM = 100.0
 FACET_SIZE = 100
 MAX_CORRECTED_WORDS = 6
-# Searches whose results each server process keeps (about 40 KB each).
-RESULT_CACHE_SIZE = 1000
+# Searches whose results each server process keeps (about 150 KB each with the API's JSON: ≤ 40 MB).
+RESULT_CACHE_SIZE = 256
 TYPES = ("opportunity", "space", "partner")
 SORTS = ("relevance", "date", "distance")
 # (parameter, index field): facets whose values are chosen from lists and counted.
