@@ -18,14 +18,12 @@
 
 import base64
 import datetime as dt
-import fcntl
 import http.client
 import json
 import logging
 import os
 import socket
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -38,6 +36,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rianru.core.background import start_locked_thread
 from rianru.core.errors import PermissionDenied, ValidationFailed
 from rianru.core.models import audit
 from rianru.lrs import crypto
@@ -533,20 +532,9 @@ def start_in_background() -> bool:
     if settings.RIANRU_LRS_FORWARDER != "thread" or (_thread and _thread.is_alive()):
         return False
 
-    def run():
-        data_dir = settings.DATA_DIR
-        data_dir.mkdir(parents=True, exist_ok=True)
-        with open(data_dir / ".lrs-forwarder.lock", "w") as lock:
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    time.sleep(5)
-            follow()
-
-    _thread = threading.Thread(target=run, name="rianru-lrs-forwarder", daemon=True)
-    _thread.start()
+    _thread = start_locked_thread(
+        name="rianru-lrs-forwarder", lock_path=settings.DATA_DIR / ".lrs-forwarder.lock", target=follow
+    )
     return True
 
 

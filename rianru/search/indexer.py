@@ -13,7 +13,6 @@ cursor: applying a change twice is harmless.
 """
 
 import datetime as dt
-import fcntl
 import itertools
 import logging
 import multiprocessing
@@ -29,6 +28,7 @@ from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.utils import timezone
 
+from rianru.core.background import start_locked_thread
 from rianru.search import documents, text
 from rianru.search.index import (
     REBUILD_HEAP_BYTES,
@@ -227,18 +227,8 @@ def start_in_background() -> bool:
     if settings.RIANRU_SEARCH_INDEXER != "thread" or (_thread and _thread.is_alive()):
         return False
 
-    def run():
-        path = index_dir()
-        path.mkdir(parents=True, exist_ok=True)
-        with open(path.parent / f".{path.name}.indexer.lock", "w") as lock:
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    time.sleep(5)
-            follow()
-
-    _thread = threading.Thread(target=run, name="rianru-search-indexer", daemon=True)
-    _thread.start()
+    path = index_dir()
+    _thread = start_locked_thread(
+        name="rianru-search-indexer", lock_path=path.parent / f".{path.name}.indexer.lock", target=follow
+    )
     return True
