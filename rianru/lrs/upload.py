@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 
 from rianru.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from rianru.core.models import audit
+from rianru.core.tabular import column_problems
 from rianru.lrs import agents as xagents
 from rianru.lrs import services
 from rianru.lrs.errors import Conflict
@@ -206,16 +207,7 @@ def decode(data: bytes) -> str:
 
 def header_columns(cells: list[str]) -> list[str]:
     columns = [cell.strip().lower().replace(" ", "_").replace("-", "_") for cell in cells]
-    unknown = [column for column in columns if column and column not in COLUMNS]
-    missing = sorted(REQUIRED - set(columns))
-    repeated = sorted({column for column in columns if column and columns.count(column) > 1})
-    details = []
-    if unknown:
-        details.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unknown)})
-    if missing:
-        details.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
-    if repeated:
-        details.append(_("repeated columns: %(columns)s") % {"columns": ", ".join(repeated)})
+    details = column_problems(columns, known=COLUMNS, required=REQUIRED)
     if not ("email" in columns or "account" in columns):
         details.append(_("an email or an account column is needed"))
     if details:

@@ -27,6 +27,7 @@ from rianru.catalogue.interchange.records import (
 )
 from rianru.catalogue.models import LearningSpace, Opportunity
 from rianru.core.errors import ValidationFailed
+from rianru.core.tabular import column_problems
 
 SPACE_COLUMNS = [
     "external_id", "slug", "kind", "name_th", "name_en", "description_th", "description_en", "owner", "zone",
@@ -192,17 +193,8 @@ def _header(cells: list[str]) -> tuple[str, list[str]]:
             code="malformed_file",
         )
     known, required = KINDS[kind], SPACE_REQUIRED if kind == "spaces" else OPPORTUNITY_REQUIRED
-    unknown = [c for c in columns if c not in known]
-    missing = sorted(required - set(columns))
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
-    if unknown or missing or duplicated:
-        details = []
-        if unknown:
-            details.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unknown)})
-        if missing:
-            details.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
-        if duplicated:
-            details.append(_("repeated columns: %(columns)s") % {"columns": ", ".join(duplicated)})
+    details = column_problems(columns, known=known, required=required)
+    if details:
         raise ValidationFailed(
             _("The columns do not fit a file of %(kind)s (%(details)s).")
             % {"kind": KIND_NAMES[kind](), "details": "; ".join(details)},
