@@ -342,14 +342,19 @@ def calendar_sessions(
     return _session_related(sessions).order_by("starts_at", "pk")
 
 
-def feed_sessions(*, city: City, since: dt.datetime, partner: Partner | None = None) -> QuerySet[Session]:
-    """Sessions for an iCalendar feed: every session starting from `since` of an opportunity that is public
-    (published, or cancelled so that subscribers see the cancellation), soonest first."""
+def feed_sessions(
+    *, city: City, since: dt.datetime, until: dt.datetime | None = None, partner: Partner | None = None
+) -> QuerySet[Session]:
+    """Sessions for an iCalendar feed: every session starting from `since` (and before `until`) of an
+    opportunity that is public (published, or cancelled so that subscribers see the cancellation), soonest
+    first."""
     sessions = (
         for_city(Session.objects, city)
         .filter(starts_at__gte=since)
         .exclude(opportunity__status=Opportunity.Status.DRAFT)
     )
+    if until is not None:
+        sessions = sessions.filter(starts_at__lt=until)
     if partner is not None:
         sessions = sessions.filter(opportunity__provider=partner)
     return _session_related(sessions).order_by("starts_at", "pk")

@@ -161,7 +161,12 @@ def calendar_page(request):
     return _render_listing(request, "catalogue/calendar.html", "catalogue/_calendar_results.html", context)
 
 
+# A subscribed feed holds the sessions from 30 days ago to a year ahead, at most FEED_MAX_EVENTS of them
+# (the soonest): calendar apps poll it every hour and refuse very large feeds; partner and search feeds
+# narrow a big city's calendar.
 FEED_PAST_DAYS = 30
+FEED_FUTURE_DAYS = 365
+FEED_MAX_EVENTS = 1000
 FEED_REFRESH = dt.timedelta(hours=1)
 
 
@@ -186,14 +191,19 @@ def session_ics(request, slug: str, pk: int):
     return _ics_response(content, f"{slug}-{pk}.ics", feed=False)
 
 
-def _feed_since() -> dt.datetime:
-    return timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+def _feed_sessions(city, partner=None):
+    now = timezone.now()
+    sessions = selectors.feed_sessions(
+        city=city, since=now - dt.timedelta(days=FEED_PAST_DAYS), until=now + dt.timedelta(days=FEED_FUTURE_DAYS),
+        partner=partner,
+    )  # fmt: skip
+    return sessions[:FEED_MAX_EVENTS]
 
 
 @city_page
 def city_ics(request):
     city = request.city
-    sessions = selectors.feed_sessions(city=city, since=_feed_since())
+    sessions = _feed_sessions(city)
     name = _("Learning calendar of %(city)s") % {"city": city.name}
     content = ical.sessions_to_ics(sessions, name=name, url_for=_session_url(request), refresh=FEED_REFRESH)
     return _ics_response(content, f"{city.slug}.ics", feed=True)
@@ -204,7 +214,7 @@ def partner_ics(request, slug: str):
     partner = partner_get(city=request.city, slug=slug)
     if partner is None:
         raise Http404(slug)
-    sessions = selectors.feed_sessions(city=request.city, since=_feed_since(), partner=partner)
+    sessions = _feed_sessions(request.city, partner)
     name = _("%(partner)s: learning calendar") % {"partner": partner.name}
     content = ical.sessions_to_ics(sessions, name=name, url_for=_session_url(request), refresh=FEED_REFRESH)
     return _ics_response(content, f"{request.city.slug}-{partner.slug}.ics", feed=True)

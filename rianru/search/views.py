@@ -84,16 +84,22 @@ def search_page(request):
     return response
 
 
+SEARCH_ICS_MAX_EVENTS = 1000
+
+
 @city_page
 def search_ics(request):
-    """The upcoming sessions of what a search finds (its first 500 opportunities), as iCalendar."""
+    """The upcoming sessions of what a search finds (its first 500 opportunities; the soonest 1,000
+    sessions), as iCalendar."""
     city = request.city
     try:
         params = services.SearchParams.parse(request.GET, city=city)
         ids = services.matching_opportunity_ids(city=city, params=params)
     except ApplicationError as exc:
         return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
-    sessions = feed_sessions(city=city, since=timezone.now()).filter(opportunity_id__in=ids)
+    sessions = feed_sessions(city=city, since=timezone.now()).filter(opportunity_id__in=ids)[
+        :SEARCH_ICS_MAX_EVENTS
+    ]
     name = _("%(city)s: %(search)s") % {"city": city.name, "search": params.q or _("search")}
     content = ical.sessions_to_ics(
         sessions, name=name, url_for=lambda s: request.build_absolute_uri(s.opportunity.get_absolute_url())

@@ -386,3 +386,17 @@ def test_the_partner_page_offers_its_feed(client, city):
         "webcal://testserver/en/khon-kaen/partners/kku/calendar.ics",
         "/en/khon-kaen/partners/kku/calendar.ics",
     ]
+
+
+@pytest.mark.django_db
+def test_a_feed_holds_a_year_ahead_and_at_most_its_soonest_events(client, city, monkeypatch):
+    from rianru.catalogue import views
+
+    monkeypatch.setattr(views, "FEED_MAX_EVENTS", 3)
+    now = timezone.now()
+    soon = [session_on(city, now + dt.timedelta(days=d), title_en=f"Soon {d}") for d in (5, 1, 3)]
+    session_on(city, now + dt.timedelta(days=9), title_en="Later")  # the fourth: over the cap
+    session_on(city, now + dt.timedelta(days=400), title_en="Next year")  # beyond a year
+    parsed = parse_ics(client.get(url("catalogue:city_ics", "en", city="khon-kaen")))
+    assert [str(e["SUMMARY"]) for e in events(parsed)] == ["Soon 1", "Soon 3", "Soon 5"]
+    assert len(soon) == 3
