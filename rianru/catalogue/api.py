@@ -267,7 +267,7 @@ def _map_feature(entry: geo.MapEntry) -> dict:
             "accessible": space.is_accessible,
             "url": space.get_absolute_url(),
             "distance_km": None if entry.distance_km is None else round(entry.distance_km, 3),
-            "upcoming_count": len(entry.sessions),
+            "upcoming_count": entry.upcoming_count,
             "next_sessions": [
                 {
                     "title": session.opportunity.title,

@@ -17,7 +17,13 @@ from django.db.models import Avg, QuerySet
 from django.utils.translation import gettext as _
 
 from rianru.catalogue.models import LearningSpace, Session
-from rianru.catalogue.selectors import SpaceFilters, space_queryset, space_search, upcoming_sessions_at_spaces
+from rianru.catalogue.selectors import (
+    SpaceFilters,
+    SpaceSessions,
+    space_queryset,
+    space_search,
+    upcoming_sessions_at_spaces,
+)
 from rianru.core.errors import ValidationFailed
 from rianru.network.models import City, Community
 from rianru.network.selectors import for_city
@@ -164,7 +170,8 @@ class MapEntry:
 
     space: LearningSpace
     distance_km: float | None = None
-    sessions: list[Session] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)  # the first few upcoming, soonest first
+    upcoming_count: int = 0  # all upcoming in the map's period
 
 
 def map_spaces(
@@ -189,4 +196,8 @@ def map_spaces(
         now=now,
         until=now + dt.timedelta(days=MAP_SESSION_DAYS),
     )
-    return [MapEntry(space, distance, sessions.get(space.pk, [])) for space, distance in pairs]
+    none = SpaceSessions(first=[], count=0)
+    return [
+        MapEntry(space, distance, sessions.get(space.pk, none).first, sessions.get(space.pk, none).count)
+        for space, distance in pairs
+    ]

@@ -8,7 +8,8 @@ The home page, the SDG pages and the city overview all count live opportunities 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import translation
 
 from rianru.catalogue.activities import (
@@ -311,21 +312,34 @@ def _session_related(sessions: QuerySet[Session]) -> QuerySet[Session]:
     )  # fmt: skip
 
 
+@dataclass
+class SpaceSessions:
+    """A space's upcoming sessions: the first few, soonest first, and how many there are in all."""
+
+    first: list[Session]
+    count: int
+
+
 def upcoming_sessions_at_spaces(
-    *, city: City, space_ids, now: dt.datetime, until: dt.datetime
-) -> dict[int, list[Session]]:
-    """{space id: its upcoming sessions of published opportunities starting before `until`, soonest first}."""
-    sessions = _session_related(
-        for_city(Session.objects, city).filter(
-            upcoming_session_q(now),
-            starts_at__lt=until,
-            space_id__in=list(space_ids),
-            opportunity__status=Opportunity.Status.PUBLISHED,
-        )
-    ).order_by("starts_at", "pk")
-    by_space: dict[int, list[Session]] = {}
-    for session in sessions:
-        by_space.setdefault(session.space_id, []).append(session)
+    *, city: City, space_ids, now: dt.datetime, until: dt.datetime, first: int = 3
+) -> dict[int, SpaceSessions]:
+    """{space id: its upcoming sessions of published opportunities starting before `until`}: the `first`
+    soonest of each space (a window function, so a busy city never loads them all) and their count."""
+    upcoming = for_city(Session.objects, city).filter(
+        upcoming_session_q(now),
+        starts_at__lt=until,
+        space_id__in=list(space_ids),
+        opportunity__status=Opportunity.Status.PUBLISHED,
+    )
+    counts = dict(
+        upcoming.order_by().values_list("space_id").annotate(n=Count("pk")).values_list("space_id", "n")
+    )
+    ranked = upcoming.annotate(
+        rank=Window(RowNumber(), partition_by=[F("space_id")], order_by=[F("starts_at").asc(), F("pk").asc()])
+    ).filter(rank__lte=first)
+    by_space = {space_id: SpaceSessions(first=[], count=count) for space_id, count in counts.items()}
+    for session in _session_related(ranked).order_by("starts_at", "pk"):
+        by_space[session.space_id].first.append(session)
     return by_space
 
 

@@ -198,8 +198,8 @@ def test_map_page_query_count(client, spaces, django_assert_max_num_queries):
     for days in range(5):
         session_at(spaces["library"], days=days + 1)
         session_at(spaces["museum"], days=days + 1)
-    # city, zones, their communities, the community, its point, the spaces, their sessions
-    with django_assert_max_num_queries(7):
+    # city, zones, their communities, the community, its point, the spaces, their first sessions and counts
+    with django_assert_max_num_queries(8):
         response = client.get(url("catalogue:map", city="khon-kaen") + "?community=ban-tum")
     assert len(parse_response(response).select("#results .map-list__item")) == 2
 
@@ -298,7 +298,7 @@ def test_map_api_query_count(client, spaces, django_assert_max_num_queries):
     for days in range(10):
         session_at(spaces["library"], days=days + 1)
         session_at(spaces["park"], days=days + 1)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # city, spaces, their first sessions, their session counts
         assert map_api(client).status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert map_api(client, "?community=ban-tum&radius_km=10").status_code == 200
