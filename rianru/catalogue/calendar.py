@@ -120,8 +120,13 @@ def bounds(period: Period, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+# How many sessions a day shows in each view; the rest are counted ("and 12 more", a link to the day).
+SESSIONS_SHOWN = {"month": 3, "week": 20, "day": None}
+
+
 def days_of(sessions, period: Period, tz: dt.tzinfo) -> list[dict]:
-    """[{"date", "sessions", "in_period"}] for every day on screen, sessions grouped by local start day."""
+    """[{"date", "sessions", "count", "more", "in_period"}] for every day on screen, sessions grouped by
+    local start day (`more`: how many are not in `sessions`)."""
     days = period.shown_days
     by_day: dict[dt.date, list] = {day: [] for day in days}
     for session in sessions:
@@ -129,8 +134,23 @@ def days_of(sessions, period: Period, tz: dt.tzinfo) -> list[dict]:
         if day in by_day:
             by_day[day].append(session)
     return [
-        {"date": day, "sessions": by_day[day], "in_period": period.start <= day < period.end} for day in days
-    ]
+        {"date": day, "sessions": by_day[day], "count": len(by_day[day]), "more": 0,
+         "in_period": period.start <= day < period.end}
+        for day in days
+    ]  # fmt: skip
+
+
+def days_of_samples(samples: dict, period: Period) -> list[dict]:
+    """The same from {day: its first sessions and count} (`selectors.calendar_sessions_by_day`)."""
+    days = []
+    for day in period.shown_days:
+        sample = samples.get(day)
+        days.append(
+            {"date": day, "sessions": sample.first if sample else [], "count": sample.count if sample else 0,
+             "more": sample.count - len(sample.first) if sample else 0,
+             "in_period": period.start <= day < period.end}
+        )  # fmt: skip
+    return days
 
 
 def weekday_names() -> tuple[str, ...]:

@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
-from django.utils import translation
+from django.db.models.functions import RowNumber, TruncDate
+from django.utils import timezone, translation
 
 from rianru.catalogue.activities import (
     opportunity_activity_id,
@@ -314,7 +314,7 @@ def _session_related(sessions: QuerySet[Session]) -> QuerySet[Session]:
 
 @dataclass
 class SpaceSessions:
-    """A space's upcoming sessions: the first few, soonest first, and how many there are in all."""
+    """A space's (or a day's) sessions: the first few, soonest first, and how many there are in all."""
 
     first: list[Session]
     count: int
@@ -354,6 +354,35 @@ def calendar_sessions(
     if partner is not None:
         sessions = sessions.filter(opportunity__provider=partner)
     return _session_related(sessions).order_by("starts_at", "pk")
+
+
+def calendar_sessions_by_day(
+    *,
+    city: City,
+    start: dt.datetime,
+    end: dt.datetime,
+    tz: dt.tzinfo,
+    first: int,
+    partner: Partner | None = None,
+) -> dict[dt.date, SpaceSessions]:
+    """{local day: its first `first` sessions (as `calendar_sessions`) and how many it has}, for the days
+    in [start, end) that have any: two queries however busy the city is."""
+    sessions = calendar_sessions(city=city, start=start, end=end, partner=partner).select_related(None)
+    day = TruncDate("starts_at", tzinfo=tz)
+    counts = dict(
+        sessions.order_by()
+        .annotate(day=day)
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    ranked = sessions.annotate(
+        rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("pk").asc()])
+    ).filter(rank__lte=first)
+    by_day = {on: SpaceSessions(first=[], count=count) for on, count in counts.items()}
+    for session in _session_related(ranked).order_by("starts_at", "pk"):
+        by_day[timezone.localtime(session.starts_at, tz).date()].first.append(session)
+    return by_day
 
 
 def feed_sessions(

@@ -150,12 +150,19 @@ def calendar_page(request):
         context.update(error=failure.message, period=calendar.period_for(calendar.DEFAULT_VIEW, today))
         return render(request, "catalogue/calendar.html", context, status=400)
     start, end = calendar.bounds(period, tz)
-    sessions = selectors.calendar_sessions(city=city, start=start, end=end, partner=context["partner"])
-    days = calendar.days_of(sessions, period, tz)
+    shown = calendar.SESSIONS_SHOWN[period.view]
+    if shown is None:
+        sessions = selectors.calendar_sessions(city=city, start=start, end=end, partner=context["partner"])
+        days = calendar.days_of(sessions, period, tz)
+    else:
+        samples = selectors.calendar_sessions_by_day(
+            city=city, start=start, end=end, tz=tz, first=shown, partner=context["partner"]
+        )
+        days = calendar.days_of_samples(samples, period)
     context.update(
         period=period,
         days=days,
-        session_count=sum(len(day["sessions"]) for day in days if day["in_period"]),
+        session_count=sum(day["count"] for day in days if day["in_period"]),
         busy_days=[day for day in days if day["in_period"] and day["sessions"]],
     )
     return _render_listing(request, "catalogue/calendar.html", "catalogue/_calendar_results.html", context)

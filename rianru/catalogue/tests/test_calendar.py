@@ -203,8 +203,8 @@ def test_calendar_page_query_count(client, city, django_assert_max_num_queries):
     space = LearningSpaceFactory(city=city)
     for hour in range(8, 18):
         session_on(city, at(WEDNESDAY, hour), provider=partner, space=space)
-    # city, partners (for the filter), sessions with everything they show
-    with django_assert_max_num_queries(3):
+    # city, partners (for the filter), sessions per day, each day's first sessions with what they show
+    with django_assert_max_num_queries(4):
         response = client.get(
             url("catalogue:calendar", city="khon-kaen") + "?view=month&date=2031-03-12&partner=kku"
         )
@@ -400,3 +400,19 @@ def test_a_feed_holds_a_year_ahead_and_at_most_its_soonest_events(client, city, 
     parsed = parse_ics(client.get(url("catalogue:city_ics", "en", city="khon-kaen")))
     assert [str(e["SUMMARY"]) for e in events(parsed)] == ["Soon 1", "Soon 3", "Soon 5"]
     assert len(soon) == 3
+
+
+@pytest.mark.django_db
+def test_a_busy_day_shows_its_first_sessions_in_a_week_and_all_of_them_in_the_day_view(client, city):
+    for minute in range(25):
+        session_on(city, at(WEDNESDAY, 8) + dt.timedelta(minutes=minute))
+    week = parse_response(
+        client.get(url("catalogue:calendar", city="khon-kaen") + "?view=week&date=2031-03-12")
+    )
+    assert len(week.select(".calendar-session")) == 20
+    more = week.select_one(".calendar-days p a")
+    assert more.get("href") == "/khon-kaen/calendar/?view=day&date=2031-03-12"
+    assert "5" in more.text
+    assert week.select_one("#calendar [role=status]").text.startswith("25 ")
+    day = parse_response(client.get(more.get("href")))
+    assert len(day.select(".calendar-session")) == 25
