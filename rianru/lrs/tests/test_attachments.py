@@ -4,6 +4,8 @@ import base64
 import hashlib
 import json
 
+import pytest
+
 from rianru.lrs.tests.helpers import statement
 
 BOUNDARY = "xapi-boundary-1234"
@@ -153,3 +155,68 @@ def test_attachments_larger_than_djangos_form_limit(xapi, monkeypatch):
     response = post_multipart(xapi, multipart(data, [(content, part_headers(content))]))
     assert response.status_code == 413
     assert "larger than 1 MB" in response.json()["message"]
+
+
+def certificate_and_key():
+    """A self-signed certificate and its RSA key, as a partner system would sign with."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "moodle.example.org")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    return base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode(), key
+
+
+def signed_jws(payload: dict, key, x5c, alg="RS256") -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    header = b64url(json.dumps({"alg": alg, "x5c": x5c}).encode())
+    body = b64url(json.dumps(payload).encode())
+    digest = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}[alg]()
+    signature = key.sign(f"{header}.{body}".encode(), padding.PKCS1v15(), digest)
+    return f"{header}.{body}.{b64url(signature)}".encode()
+
+
+@pytest.mark.parametrize("alg", ["RS256", "RS384", "RS512"])
+def test_a_signature_with_its_certificate_is_verified(xapi, alg):
+    certificate, key = certificate_and_key()
+    data = statement()
+    _meta, body = signed(data, signed_jws(data, key, [certificate], alg))
+    assert post_multipart(xapi, body).status_code == 200
+    # signed by another key than the certificate's
+    _other_certificate, other_key = certificate_and_key()
+    _meta, body = signed(data, signed_jws(data, other_key, [certificate], alg))
+    response = post_multipart(xapi, body)
+    assert response.status_code == 400
+    assert b"does not verify" in response.content
+    # the signature altered after signing
+    token = signed_jws(data, key, [certificate], alg)
+    head, payload, signature = token.split(b".")
+    tampered = (
+        head + b"." + payload + b"." + signature[:-4] + (b"AAAA" if signature[-4:] != b"AAAA" else b"BBBB")
+    )
+    _meta, body = signed(data, tampered)
+    assert post_multipart(xapi, body).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "x5c", ["not a list", [], ["!!! not base64"], [base64.b64encode(b"not a certificate").decode()]]
+)
+def test_an_unreadable_certificate_is_refused(xapi, x5c):
+    _certificate, key = certificate_and_key()
+    data = statement()
+    _meta, body = signed(data, signed_jws(data, key, x5c))
+    response = post_multipart(xapi, body)
+    assert response.status_code == 400
+    assert b"x5c" in response.content
