@@ -960,7 +960,9 @@ def append_docs(results: dict, machine: dict, args, started: str, table: str) ->
 
 Notes: the in-process API figure is the whole request through Django (URL routing, middleware, the ninja
 endpoint, JSON) without the network; the service figure is `services.search()` alone (search, facet
-counts, reading the page of results from the database). The baseline is the catalogue's listing selector
+counts, the page of results from the cards stored in the index); both are computed every time (the result
+cache is off in process). Over HTTP the same queries run twice: with the result cache off (every search
+computed) and as served (each worker reuses a search's result until the index changes). The baseline is the catalogue's listing selector
 with every word `icontains` in titles, summaries and descriptions and the same facets as ORM filters
 (count + first page, no facet counts), in the same run on the same data. Page bytes are the HTML plus every
 stylesheet, script, image and font (the first source of each `@font-face`) it references, gzip accepted, cold
