@@ -1,6 +1,7 @@
 """Reads of the partner network. Every selector takes the city: data never crosses cities."""
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, QuerySet
@@ -54,6 +55,27 @@ def city_get(*, slug: str) -> City:
     if city is None:
         raise CityNotFound(slug)
     return city
+
+
+# The busiest read-only endpoints (search) look their city up in memory: cities change a few times a year.
+CITY_MEMORY_SECONDS = 60
+_cities: dict[str, tuple[float, City]] = {}
+
+
+def city_get_remembered(*, slug: str) -> City:
+    """`city_get`, remembered by this process for CITY_MEMORY_SECONDS (a change to any city in this
+    process forgets them all at once, see `forget_cities`). Treat the city as read-only."""
+    now = time.monotonic()
+    remembered = _cities.get(slug)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    city = city_get(slug=slug)
+    _cities[slug] = (now + CITY_MEMORY_SECONDS, city)
+    return city
+
+
+def forget_cities(**_kwargs) -> None:
+    _cities.clear()
 
 
 def city_time_zone(city: City) -> dt.tzinfo:

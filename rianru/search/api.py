@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
-from rianru.network.api import city_or_404
+from rianru.network.selectors import city_get_remembered
 from rianru.search import services
 
 router = Router(tags=["search"])
@@ -130,7 +130,8 @@ def result_out(result: services.SearchResult) -> dict:
 def search(request, query: Query[SearchQuery]):
     data = query.dict()
     language = data.pop("lang") or "th"
-    city = city_or_404(data.pop("city") or settings.RIANRU_DEFAULT_CITY)
+    # Remembered per process: a search answered from the result cache then needs no database at all.
+    city = city_get_remembered(slug=data.pop("city") or settings.RIANRU_DEFAULT_CITY)
     with translation.override("en" if language == "en" else "th"):
         params = services.SearchParams.parse(data, city=city)
         result = services.search(city=city, params=params)
