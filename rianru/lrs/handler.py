@@ -6,15 +6,20 @@ HTTP Basic on every request: no cookie, session, form, page, user or static file
 serve those have nothing to do for it and are skipped (`SKIPPED_MIDDLEWARE`). The rest of the site's
 middleware runs in the site's order: security headers and the HTTPS redirect (`SecurityMiddleware`), gzip,
 the allowed host check and Content-Length (`CommonMiddleware`), X-Frame-Options. The request signals
-(database connections, queries log) and URL resolution are Django's, unchanged.
+(database connections, queries log) and URL resolution are Django's, unchanged, except that a database
+connection that answered the thread's previous request less than a second ago is not pinged again
+(Django's CONN_HEALTH_CHECKS costs a round trip per request): a plain statement is one round trip.
 
 A middleware added to `settings.MIDDLEWARE` later runs on the xAPI path too unless it is listed here.
 """
+
+import time
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connections
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 
@@ -41,7 +46,14 @@ def xapi_middleware() -> list[str]:
 
 
 class XapiMiddlewareMixin:
-    """For a Django handler class: build the middleware chain from `xapi_middleware()` (synchronous)."""
+    """For a Django handler class: the middleware chain of `xapi_middleware()` (synchronous), and no
+    health check round trip for a database connection that answered a moment ago."""
+
+    def get_response(self, request):
+        trust_recent_connections()
+        response = super().get_response(request)
+        note_healthy_connections()
+        return response
 
     def load_middleware(self, is_async=False):
         if is_async:
@@ -63,6 +75,35 @@ class XapiMiddlewareMixin:
                 self._exception_middleware.append(middleware.process_exception)
             handler = convert_exception_to_response(middleware)
         self._middleware_chain = handler
+
+
+# A connection that answered this thread's previous xAPI request less than this many seconds ago is not
+# checked again with Django's health check (a `SELECT 1` round trip before the request's first query).
+RECENTLY_HEALTHY_SECONDS = 1.0
+
+
+def trust_recent_connections() -> None:
+    """Skip the per-request health check of a database connection that answered a moment ago.
+
+    With CONN_HEALTH_CHECKS Django pings a persistent connection before each request uses it: a second
+    round trip for a statement that needs one. A connection busy serving statements has just proved
+    itself; one idle for longer than RECENTLY_HEALTHY_SECONDS is checked as before."""
+    now = time.monotonic()
+    for connection in connections.all(initialized_only=True):
+        if (
+            connection.connection is not None
+            and not connection.health_check_done
+            and now - getattr(connection, "rianru_answered_at", float("-inf")) < RECENTLY_HEALTHY_SECONDS
+        ):
+            connection.health_check_done = True
+
+
+def note_healthy_connections() -> None:
+    """After a request: the connections it used without a database error have answered now."""
+    now = time.monotonic()
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.errors_occurred:
+            connection.rianru_answered_at = now
 
 
 class XapiWSGIHandler(XapiMiddlewareMixin, WSGIHandler):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
 from django.urls import reverse
@@ -51,6 +51,7 @@ def call_wsgi(
     started = []
     # Like Django's test client: the request must not close the test's transaction.
     request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         result = application(
             environ,
@@ -60,6 +61,7 @@ def call_wsgi(
         result.close()
     finally:
         request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     status, response_headers = started[0]
     return int(status.split()[0]), dict(response_headers), content, environ
 
@@ -162,3 +164,27 @@ def test_the_access_log_leaves_out_successful_xapi_requests(tmp_path, xapi_succe
     assert ('"POST /xapi/statements HTTP/1.1" 200' in lines[0]) is xapi_successes
     assert '"POST /xapi/statements HTTP/1.1" 409' in lines[-2]
     assert '"POST /en/ HTTP/1.1" 200' in lines[-1]
+
+
+def test_a_connection_that_just_answered_is_not_pinged_again(xapi, monkeypatch):
+    from django.db import connection
+
+    if not connection.health_check_enabled:
+        pytest.skip("database health checks are on for PostgreSQL (config/database.py)")
+    pings = []
+    real_is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append(1) or real_is_usable())
+    monkeypatch.setattr(connection, "rianru_answered_at", float("-inf"), raising=False)
+
+    def post():
+        connection.health_check_done = False  # as close_old_connections does when a request starts
+        assert xapi.post_statements(statement()).status_code == 200
+
+    post()  # the connection has not answered an xAPI request yet: Django pings it
+    assert len(pings) == 1
+    post()  # it answered a moment ago: one round trip, the statement's
+    post()
+    assert len(pings) == 1
+    connection.rianru_answered_at -= 2  # idle for two seconds: pinged again
+    post()
+    assert len(pings) == 2
