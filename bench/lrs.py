@@ -170,11 +170,17 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
     }
 
+    errors: dict[int, int] = {}  # HTTP status of failed requests -> count (per phase)
+    errors_lock = threading.Lock()
+
     def single(client, index):
         stored = failed = 0
         for n in range(args.single // args.clients):
             status, _body = client.request("POST", "statements", statement(n))
             stored, failed = (stored + 1, failed) if status == 200 else (stored, failed + 1)
+            if status != 200:
+                with errors_lock:
+                    errors[status] = errors.get(status, 0) + 1
         return stored, failed
 
     def batched(client, index):
@@ -184,19 +190,25 @@ def main() -> None:
                 "POST", "statements", [statement(n) for n in range(args.batch_size)]
             )
             stored, failed = (stored + args.batch_size, failed) if status == 200 else (stored, failed + 1)
+            if status != 200:
+                with errors_lock:
+                    errors[status] = errors.get(status, 0) + 1
         return stored, failed
 
     for name, work in (("single", single), (f"batches of {args.batch_size}", batched)):
         if (name == "single" and not args.single) or (name != "single" and not args.batches):
             continue
         quiet = wait_for_quiet(args.wait_quiet) if args.wait_quiet else {}
+        errors.clear()
         cpu_before = process_tree_cpu(args.server_pid) if args.server_pid else 0.0
         machine_before = cpu_sample()
         elapsed, stored, failed = run_clients(args, work)
         busy = busy_between(machine_before, cpu_sample())
         cpu = (process_tree_cpu(args.server_pid) - cpu_before) if args.server_pid else None
         print(
-            f"{name:>16}: {stored / elapsed:8.0f} statements/s  ({stored} in {elapsed:.1f} s, {args.clients} clients, {failed} failed requests)"
+            f"{name:>16}: {stored / elapsed:8.0f} statements/s  ({stored} in {elapsed:.1f} s, {args.clients} clients, {failed} failed requests"
+            + (f": {', '.join(f'{n} × {status}' for status, n in sorted(errors.items()))}" if errors else "")
+            + ")"
             + (f", server CPU {1000 * cpu / max(stored, 1):.2f} ms per statement" if cpu is not None else "")
             + f"; machine {100 * busy:.0f} % busy"
             + (f" (before: {100 * quiet['cpu_busy_before']:.0f} %)" if quiet else "")
@@ -208,6 +220,7 @@ def main() -> None:
             "seconds": round(elapsed, 3),
             "per_second": round(stored / elapsed, 1),
             "failed_requests": failed,
+            "failed_by_status": {str(status): n for status, n in sorted(errors.items())},
             "batch_size": 1 if name == "single" else args.batch_size,
             "server_cpu_ms_per_statement": round(1000 * cpu / max(stored, 1), 3) if cpu is not None else None,
         }
