@@ -92,6 +92,9 @@ def main() -> int:
     print(
         f"sent {sent[0]}, acknowledged {len(acknowledged)}, acknowledged but missing after kill -9: {len(missing)}"
     )
+    if not acknowledged:
+        print("no statement was acknowledged: is the key and secret right, the database migrated?")
+        return 1
     return 1 if missing else 0
 
 

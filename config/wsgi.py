@@ -1,6 +1,12 @@
+"""The WSGI application: the site, with the xAPI resources on a lean path (`rianru/lrs/handler.py`)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-application = get_wsgi_application()
+site = get_wsgi_application()  # sets Django up
+
+from rianru.lrs.handler import XapiWSGIHandler, dispatch, xapi_paths  # noqa: E402 - after set-up
+
+application = dispatch(site, XapiWSGIHandler(), xapi_paths())

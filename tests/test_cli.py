@@ -207,12 +207,17 @@ def test_serve_answers_pages_and_static_files_then_stops_cleanly(tmp_path, migra
         assert status == 200 and b"body" in body
         assert _get(f"{base}/static/no-such-file.css")[0] == 404
         assert _get(f"{base}/en/")[0] < 500
+        assert _get(f"{base}/xapi/about")[0] == 200
+        assert _get(f"{base}/xapi/statements")[0] == 400  # no version header, no credentials
     finally:
         process.send_signal(signal.SIGINT)
         returncode = process.wait(timeout=30)
     output = (tmp_path / "serve.log").read_text()
     assert returncode == 0, output
     assert '"GET /en/admin/login/ HTTP/1.1" 200' in output  # the access log goes to stdout
+    # successful xAPI requests stay out of it (the store records them), xAPI errors do not
+    assert "GET /xapi/about" not in output
+    assert '"GET /xapi/statements HTTP/1.1" 400' in output
     assert "Traceback" not in output
 
 

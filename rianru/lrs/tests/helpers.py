@@ -5,7 +5,9 @@ import json
 import uuid
 
 from django.test import Client
+from django.test.client import ClientHandler
 
+from rianru.lrs.handler import XapiMiddlewareMixin
 from rianru.lrs.services import credential_create
 from rianru.network.tests.factories import PartnerFactory
 
@@ -18,9 +20,20 @@ def make_credential(partner=None, scopes=("all",), xapi_version="2.0.0"):
     return credential, secret
 
 
+class XapiClientHandler(XapiMiddlewareMixin, ClientHandler):
+    """The test client's handler with the middleware of the lean xAPI path that `config.wsgi` serves."""
+
+
+def lean_client() -> Client:
+    """A Django test client whose requests take the lean xAPI path (as `config.wsgi` sends /xapi/…)."""
+    client = Client()
+    client.handler = XapiClientHandler(enforce_csrf_checks=False)
+    return client
+
+
 class XapiClient:
     def __init__(self, key: str, secret: str, version: str = "2.0.0"):
-        self.client = Client()
+        self.client = lean_client()
         self.auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
         self.version = version
 

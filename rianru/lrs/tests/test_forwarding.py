@@ -443,3 +443,21 @@ def test_statements_stored_wakes_the_forwarder(source):
     finally:
         statements_stored.disconnect(dispatch_uid="test-wake")
         forwarding._wake.clear()
+
+
+def test_under_load_the_forwarder_looks_at_most_a_few_times_a_second():
+    import threading
+    import time
+
+    stop = threading.Event()
+    forwarding._wake.set()  # statements were stored
+    started = time.monotonic()
+    forwarding.wait_for_statements(stop, interval=30)
+    assert forwarding.WAKE_MIN_GAP <= time.monotonic() - started < 10
+    assert not forwarding._wake.is_set()
+    # stopping does not wait for the gap
+    stop.set()
+    forwarding._wake.set()
+    started = time.monotonic()
+    forwarding.wait_for_statements(stop, interval=30)
+    assert time.monotonic() - started < forwarding.WAKE_MIN_GAP
