@@ -28,6 +28,27 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_serve(rianru: str, env: dict, root: Path, *, probe: str) -> tuple[subprocess.Popen, str]:
+    """`rianru serve` on a free port, its log in root/server.log; returns once `probe` answers."""
+    port = _free_port()
+    log = (root / "server.log").open("w")
+    process = subprocess.Popen(
+        [rianru, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    log.close()  # the server has its own copy of the file
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}{probe}", timeout=2):  # noqa: S310 - loopback test server
+                return process, base
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"rianru serve did not start:\n{(root / 'server.log').read_text()}")
+            time.sleep(0.3)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
@@ -51,26 +72,10 @@ def server(tmp_path_factory):
         ["createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.org"],
     ):
         subprocess.run([rianru, *command], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen(
-        [rianru, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/en/", timeout=2):  # noqa: S310 - loopback test server
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"rianru serve did not start:\n{(root / 'server.log').read_text()}")
-            time.sleep(0.3)
+    process, base = start_serve(rianru, env, root, probe="/en/")
     yield base
     process.terminate()
     process.wait(timeout=20)
-    log.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,13 @@ import base64
 import json
 import os
 import subprocess
-import time
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ADMIN_PASSWORD, BIN, CHROMIUM, _free_port, _shot, browser, page  # noqa: F401
+from tests.test_browser import ADMIN_PASSWORD, BIN, CHROMIUM, _shot, browser, page, start_serve  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -102,22 +101,7 @@ def lrs_server(tmp_path_factory):
             "--json",
         )
     )
-    port = _free_port()
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen(
-        [rianru, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/xapi/about", timeout=2):  # noqa: S310 - loopback test server
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"rianru serve did not start:\n{(root / 'server.log').read_text()}")
-            time.sleep(0.3)
+    process, base = start_serve(rianru, env, root, probe="/xapi/about")
     # the opportunity: the first one of the demo's opportunity list
     with urllib.request.urlopen(f"{base}/api/v1/cities/khon-kaen/opportunities/") as response:  # noqa: S310
         slug = json.load(response)["items"][0]["slug"]
@@ -137,7 +121,6 @@ def lrs_server(tmp_path_factory):
     yield {"base": base, "slug": slug}
     process.terminate()
     process.wait(timeout=20)
-    log.close()
 
 
 def _sign_in(page, base):  # noqa: F811

@@ -1,10 +1,8 @@
-import sys
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rianru.catalogue.interchange.importer import FORMATS, ImportRejected, catalogue_import, max_bytes
+from rianru.core.commands import read_input
 from rianru.core.errors import ApplicationError
 from rianru.network.selectors import city_get
 
@@ -46,16 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and count, but write nothing")
 
     def read(self, name: str) -> bytes:
-        limit = max_bytes()
-        try:
-            if name == "-":
-                return sys.stdin.buffer.read(limit + 1)
-            with Path(name).open("rb") as file:
-                return file.read(limit + 1)
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(reason)s") % {"file": name, "reason": exc.strerror or exc}
-            ) from None
+        return read_input(name, max_bytes())
 
     def handle(self, *args, file, city, format, valid_only, dry_run, **options):
         try:

@@ -1,12 +1,11 @@
 """rianru lrs upload FILE --city SLUG --partner SLUG [--dry-run] [--json]: attendance and completions as CSV."""
 
 import json
-import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from rianru.core.commands import read_input
 from rianru.core.errors import ApplicationError
 from rianru.lrs.upload import UploadRejected, max_bytes, statements_upload
 from rianru.network.models import Partner
@@ -33,16 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result (or the errors) as JSON")
 
     def read(self, name: str) -> bytes:
-        limit = max_bytes()
-        try:
-            if name == "-":
-                return sys.stdin.buffer.read(limit + 1)
-            with Path(name).open("rb") as file:
-                return file.read(limit + 1)
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(reason)s") % {"file": name, "reason": exc.strerror or exc}
-            ) from None
+        return read_input(name, max_bytes())
 
     def handle(self, *args, file, city, partner, dry_run, **options):
         as_json = options["json"]
