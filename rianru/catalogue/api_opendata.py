@@ -7,10 +7,10 @@ from pydantic import Field
 
 from rianru.catalogue.interchange.exporter import CSV_KINDS, export_csv, export_jsonld
 from rianru.catalogue.interchange.importer import catalogue_import, ensure_can_import, max_bytes
+from rianru.core.uploads import file_request_body, request_file
 from rianru.network.api import city_or_404
 
 router = Router(tags=["open catalogue"])
-FILE_BODY = {"schema": {"type": "string", "format": "binary"}}
 
 
 @router.get(
@@ -74,15 +74,6 @@ class ImportQuery(Schema):
     dry_run: bool = Field(False, description="check and count, but write nothing")
 
 
-def _upload(request) -> bytes:
-    """The file: the request body, or the `file` field of a multipart form; at most the limit + 1 byte."""
-    limit = max_bytes() + 1
-    if request.content_type == "multipart/form-data":
-        upload = request.FILES.get("file")
-        return upload.read(limit) if upload is not None else b""
-    return request.read(limit)
-
-
 @router.post(
     "/{city}/catalogue/import",
     auth=django_auth,
@@ -93,21 +84,13 @@ def _upload(request) -> bytes:
     "problem listing them all (`errors`, each with its `line` or `index`, `field` and `message`) and nothing "
     "is written, unless `valid_only` is set. Records are upserted by identifier; re-importing the same file "
     "changes nothing. Needs a session of a superuser or of a staff user who is city staff of the city.",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/ld+json": FILE_BODY,
-                "text/csv": FILE_BODY,
-                "multipart/form-data": {"schema": {"type": "object", "properties": {"file": FILE_BODY}}},
-            }
-        }
-    },
+    openapi_extra=file_request_body("application/ld+json", "text/csv"),
 )
 def catalogue_import_endpoint(request, city: str, query: Query[ImportQuery]):
     city_row = city_or_404(city)
     ensure_can_import(request.user, city_row)  # before reading a large body
     result = catalogue_import(
-        actor=request.user, city=city_row, data=_upload(request), format=query.format,
+        actor=request.user, city=city_row, data=request_file(request, max_bytes()), format=query.format,
         valid_only=query.valid_only, dry_run=query.dry_run,
     )  # fmt: skip
     return {**result.counts(), "dry_run": result.dry_run, "errors": result.errors}

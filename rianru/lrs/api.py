@@ -6,11 +6,11 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from rianru.core.errors import NotFound
+from rianru.core.uploads import file_request_body, request_file
 from rianru.lrs.upload import max_bytes, statements_upload
 from rianru.network.models import Partner
 
 router = Router(tags=["learning record store"])
-FILE_BODY = {"schema": {"type": "string", "format": "binary"}}
 
 
 class UploadQuery(Schema):
@@ -25,14 +25,6 @@ class UploadOut(Schema):
     dry_run: bool
 
 
-def read_upload(request) -> bytes:
-    limit = max_bytes() + 1
-    if request.content_type == "multipart/form-data":
-        upload = request.FILES.get("file")
-        return upload.read(limit) if upload is not None else b""
-    return request.read(limit)
-
-
 @router.post(
     "/{city}/partners/{partner}/lrs/upload",
     auth=django_auth,
@@ -42,20 +34,13 @@ def read_upload(request) -> bytes:
     "as the `file` field of a multipart form. Every row becomes an xAPI statement of the partner; if any row has "
     "an error the answer is a 400 problem listing them all (`errors`, each with its `line`, `column` and "
     "`message`) and nothing is stored. Uploading the same file again stores nothing new.",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "text/csv": FILE_BODY,
-                "multipart/form-data": {"schema": {"type": "object", "properties": {"file": FILE_BODY}}},
-            }
-        }
-    },
+    openapi_extra=file_request_body("text/csv"),
 )
 def statements_upload_endpoint(request, city: str, partner: str, query: Query[UploadQuery]):
     row = Partner.objects.select_related("city").filter(city__slug=city, slug=partner).first()
     if row is None:
         raise NotFound(_("There is no such partner in this city."))
     result = statements_upload(
-        actor=request.user, partner=row, data=read_upload(request), dry_run=query.dry_run
+        actor=request.user, partner=row, data=request_file(request, max_bytes()), dry_run=query.dry_run
     )
     return result.as_dict()
