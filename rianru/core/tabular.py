@@ -1,8 +1,30 @@
 """Checks shared by the CSV files people upload (catalogue import, LRS attendance)."""
 
-from collections.abc import Collection
+import csv
+import io
+from collections.abc import Collection, Iterator
 
 from django.utils.translation import gettext as _
+
+from rianru.core.errors import ValidationFailed
+
+
+def csv_records(text: str, *, strict: bool = False) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) of every non-empty record; broken CSV is a ValidationFailed naming
+    the line (`strict`: also a stray quote inside a field)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ValidationFailed(
+            _("The file is not valid CSV (line %(line)s): %(reason)s.")
+            % {"line": reader.line_num, "reason": exc},
+            code="malformed_file",
+        ) from None
 
 
 def column_problems(columns: list[str], *, known: Collection[str], required: Collection[str]) -> list[str]:

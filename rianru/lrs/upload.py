@@ -14,9 +14,7 @@ Activities: apps above the LRS turn their own references into activity IRIs with
 value must be an IRI.
 """
 
-import csv
 import datetime as dt
-import io
 import re
 import uuid
 from collections.abc import Callable
@@ -31,7 +29,7 @@ from django.utils.translation import ngettext
 
 from rianru.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from rianru.core.models import audit
-from rianru.core.tabular import column_problems
+from rianru.core.tabular import column_problems, csv_records
 from rianru.lrs import agents as xagents
 from rianru.lrs import services
 from rianru.lrs.errors import Conflict
@@ -218,23 +216,6 @@ def header_columns(cells: list[str]) -> list[str]:
             extra={"columns": COLUMNS},
         )
     return columns
-
-
-def csv_rows(text: str):
-    """(first physical line, cells) of every non-empty record."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    line = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield line, cells
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ValidationFailed(
-            _("The file is not valid CSV (line %(line)s): %(reason)s.")
-            % {"line": reader.line_num, "reason": exc},
-            code="malformed_file",
-        ) from None
 
 
 # --- one cell -----------------------------------------------------------------------------------------
@@ -516,7 +497,7 @@ def city_home_page(city: City) -> str:
 def read_file(partner: Partner, data: bytes) -> tuple[list[Row], list[dict], int]:
     """The rows' statements, every error ({line, column, message}) and the number of rows."""
     text = decode(data)
-    rows_iter = csv_rows(text)
+    rows_iter = csv_records(text, strict=True)
     first = next(rows_iter, None)
     if first is None:
         raise ValidationFailed(_("The file is empty."), code="malformed_file")

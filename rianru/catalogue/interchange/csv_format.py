@@ -8,7 +8,6 @@ is read as Buddhist era); UTF-8, with or without a byte-order mark.
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -27,7 +26,7 @@ from rianru.catalogue.interchange.records import (
 )
 from rianru.catalogue.models import LearningSpace, Opportunity
 from rianru.core.errors import ValidationFailed
-from rianru.core.tabular import column_problems
+from rianru.core.tabular import column_problems, csv_records
 
 SPACE_COLUMNS = [
     "external_id", "slug", "kind", "name_th", "name_en", "description_th", "description_en", "owner", "zone",
@@ -166,20 +165,9 @@ def _unquote(value: str) -> str:
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, cells) of every non-empty record."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield line, [_unquote(cell) for cell in cells]
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ValidationFailed(
-            _("The file is not valid CSV (line %(line)s): %(reason)s.")
-            % {"line": reader.line_num, "reason": exc},
-            code="malformed_file",
-        ) from None
+    """(first physical line, cells) of every non-empty record, Excel-safe quotes undone."""
+    for line, cells in csv_records(text):
+        yield line, [_unquote(cell) for cell in cells]
 
 
 def _header(cells: list[str]) -> tuple[str, list[str]]:
