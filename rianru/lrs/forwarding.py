@@ -43,6 +43,7 @@ from rianru.lrs import crypto
 from rianru.lrs.models import Attachment, Forwarding, ForwardingRejection, Statement
 from rianru.lrs.permissions import can_manage_forwarding
 from rianru.lrs.signals import statements_stored
+from rianru.lrs.xapi import multipart_mixed
 from rianru.network.models import City
 
 log = logging.getLogger(__name__)
@@ -259,17 +260,7 @@ def request_body(city_id: int, rows: list[Statement], version: str) -> tuple[byt
     parts = list(Attachment.objects.filter(city_id=city_id, sha2__in=hashes)) if hashes else []
     if not parts:
         return document, "application/json"
-    boundary = uuid.uuid4().hex
-    chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(), document, b"\r\n"]
-    for part in parts:
-        chunks += [
-            f"--{boundary}\r\nContent-Type: {part.content_type}\r\nContent-Transfer-Encoding: binary\r\n"
-            f"X-Experience-API-Hash: {part.sha2}\r\n\r\n".encode(),
-            bytes(part.content),
-            b"\r\n",
-        ]
-    chunks.append(f"--{boundary}--\r\n".encode())
-    return b"".join(chunks), f'multipart/mixed; boundary="{boundary}"'
+    return multipart_mixed(document, parts, uuid.uuid4().hex)
 
 
 # --- one run ------------------------------------------------------------------------------------------

@@ -321,14 +321,10 @@ def sha2_hex(content: bytes, length: int) -> str:
     return algorithm(content).hexdigest()
 
 
-def multipart_response(first: bytes, attachments) -> HttpResponse:
-    """A multipart/mixed response: the JSON first, then each attachment with its hash header."""
-    boundary = "rianru-" + hashlib.sha1(first).hexdigest()[:24]  # noqa: S324 - just a boundary
-    chunks = [
-        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
-        first,
-        b"\r\n",
-    ]
+def multipart_mixed(first: bytes, attachments, boundary: str) -> tuple[bytes, str]:
+    """xAPI's multipart/mixed body: the JSON first, then each attachment (content_type, sha2, content)
+    with its hash header; and the Content-Type that names the boundary."""
+    chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(), first, b"\r\n"]
     for attachment in attachments:
         chunks += [
             f"--{boundary}\r\nContent-Type: {attachment.content_type}\r\nContent-Transfer-Encoding: binary\r\n"
@@ -337,4 +333,11 @@ def multipart_response(first: bytes, attachments) -> HttpResponse:
             b"\r\n",
         ]
     chunks.append(f"--{boundary}--".encode())
-    return HttpResponse(b"".join(chunks), content_type=f'multipart/mixed; boundary="{boundary}"')
+    return b"".join(chunks), f'multipart/mixed; boundary="{boundary}"'
+
+
+def multipart_response(first: bytes, attachments) -> HttpResponse:
+    """A multipart/mixed response: the JSON first, then each attachment with its hash header."""
+    boundary = "rianru-" + hashlib.sha1(first).hexdigest()[:24]  # noqa: S324 - just a boundary
+    body, content_type = multipart_mixed(first, attachments, boundary)
+    return HttpResponse(body, content_type=content_type)
