@@ -55,6 +55,15 @@ def show_secret(request, credential: Credential, secret: str) -> None:
     )
 
 
+def for_each(request, rows, action) -> None:
+    """Apply an admin action's service to each row; a row the service refuses is reported, the rest go on."""
+    for row in rows:
+        try:
+            action(row)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+
+
 @admin.register(Credential)
 class CredentialAdmin(CityScopedMixin, admin.ModelAdmin):
     form = CredentialForm
@@ -139,11 +148,8 @@ class CredentialAdmin(CityScopedMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected credentials"))
     def revoke(self, request, queryset):
-        for credential in queryset.select_related("partner", "city"):
-            try:
-                services.credential_revoke(actor=request.user, credential=credential)
-            except ApplicationError as error:
-                messages.error(request, error.message)
+        for_each(request, queryset.select_related("partner", "city"),
+                 lambda credential: services.credential_revoke(actor=request.user, credential=credential))  # fmt: skip
         messages.success(request, gettext("The selected credentials are revoked."))
 
     @admin.action(description=_("Give the selected credentials a new secret"))
@@ -352,20 +358,14 @@ class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Send every statement again"))
     def rewind(self, request, queryset):
-        for row in queryset.select_related("city"):
-            try:
-                forwarding_services.forwarding_rewind(actor=request.user, forwarding=row)
-            except ApplicationError as error:
-                messages.error(request, error.message)
+        for_each(request, queryset.select_related("city"),
+                 lambda row: forwarding_services.forwarding_rewind(actor=request.user, forwarding=row))  # fmt: skip
         messages.success(request, gettext("The selected forwardings send every statement again."))
 
     @admin.action(description=_("Try again now"))
     def retry_now(self, request, queryset):
-        for row in queryset.select_related("city"):
-            try:
-                forwarding_services.forwarding_update(actor=request.user, forwarding=row, enabled=row.enabled)
-            except ApplicationError as error:
-                messages.error(request, error.message)
+        for_each(request, queryset.select_related("city"), lambda row: forwarding_services.forwarding_update(
+            actor=request.user, forwarding=row, enabled=row.enabled))  # fmt: skip
         messages.success(request, gettext("The selected forwardings are tried again at once."))
 
 
