@@ -1,10 +1,9 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 
 from rianru.core.errors import ApplicationError
-from rianru.demo.services import DEFAULT_SEED, demo_load
+from rianru.demo.management.commands._arguments import add_generation_arguments
+from rianru.demo.services import demo_load
 
 COUNT_LABELS = {
     "zones": _("zones"),
@@ -22,13 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--city", help="load only this city (slug), e.g. khon-kaen")
-        parser.add_argument(
-            "--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)"
-        )
-        parser.add_argument(
-            "--today", type=dt.date.fromisoformat, help="date the sessions are counted from (YYYY-MM-DD)"
-        )
-        parser.add_argument("--data-dir", help="folder with the demo data (default: RIANRU_DEMO_DIR)")
+        add_generation_arguments(parser)
 
     def handle(self, *args, **options):
         try:

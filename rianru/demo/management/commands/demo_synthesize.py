@@ -1,10 +1,8 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rianru.core.errors import ApplicationError
-from rianru.demo.services import DEFAULT_SEED
+from rianru.demo.management.commands._arguments import add_generation_arguments
 from rianru.demo.synthetic import synthesize
 
 
@@ -18,13 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--city", default="khon-kaen", help="city slug (default %(default)s)")
         parser.add_argument("--opportunities", type=int, required=True, help="how many to add")
-        parser.add_argument(
-            "--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)"
-        )
-        parser.add_argument(
-            "--today", type=dt.date.fromisoformat, help="date the sessions are counted from (YYYY-MM-DD)"
-        )
-        parser.add_argument("--data-dir", help="folder with the demo data (default: RIANRU_DEMO_DIR)")
+        add_generation_arguments(parser)
 
     def handle(self, *args, **options):
         try:
