@@ -165,9 +165,6 @@ class Reader:
         self._searcher = None
         self._generation += 1
 
-    def index(self) -> tantivy.Index | None:
-        return self.current()[1]
-
     def current(self) -> tuple[int, tantivy.Index | None]:
         """(generation, index): the generation changes whenever what the index answers may change."""
         path = index_dir()

@@ -450,16 +450,12 @@ class ResultCache:
         self.size = size
         self._entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key):
         with self._lock:
             result = self._entries.get(key)
-            if result is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
+            if result is not None:
+                self._entries.move_to_end(key)
             return result
 
     def put(self, key, result) -> None:
@@ -472,7 +468,6 @@ class ResultCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self.hits = self.misses = 0
 
 
 results_cache = ResultCache(RESULT_CACHE_SIZE)
