@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from rianru.catalogue.models import LearningSpace, Session
 from rianru.catalogue.selectors import (
+    FirstSessions,
     SpaceFilters,
-    SpaceSessions,
     space_queryset,
     space_search,
     upcoming_sessions_at_spaces,
@@ -196,7 +196,7 @@ def map_spaces(
         now=now,
         until=now + dt.timedelta(days=MAP_SESSION_DAYS),
     )
-    none = SpaceSessions(first=[], count=0)
+    none = FirstSessions(first=[], count=0)
     return [
         MapEntry(space, distance, sessions.get(space.pk, none).first, sessions.get(space.pk, none).count)
         for space, distance in pairs

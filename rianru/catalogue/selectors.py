@@ -313,8 +313,8 @@ def _session_related(sessions: QuerySet[Session]) -> QuerySet[Session]:
 
 
 @dataclass
-class SpaceSessions:
-    """A space's (or a day's) sessions: the first few, soonest first, and how many there are in all."""
+class FirstSessions:
+    """Sessions of a space or a day: the first few, soonest first, and how many there are in all."""
 
     first: list[Session]
     count: int
@@ -322,7 +322,7 @@ class SpaceSessions:
 
 def upcoming_sessions_at_spaces(
     *, city: City, space_ids, now: dt.datetime, until: dt.datetime, first: int = 3
-) -> dict[int, SpaceSessions]:
+) -> dict[int, FirstSessions]:
     """{space id: its upcoming sessions of published opportunities starting before `until`}: the `first`
     soonest of each space (a window function, so a busy city never loads them all) and their count."""
     upcoming = for_city(Session.objects, city).filter(
@@ -337,7 +337,7 @@ def upcoming_sessions_at_spaces(
     ranked = upcoming.annotate(
         rank=Window(RowNumber(), partition_by=[F("space_id")], order_by=[F("starts_at").asc(), F("pk").asc()])
     ).filter(rank__lte=first)
-    by_space = {space_id: SpaceSessions(first=[], count=count) for space_id, count in counts.items()}
+    by_space = {space_id: FirstSessions(first=[], count=count) for space_id, count in counts.items()}
     for session in _session_related(ranked).order_by("starts_at", "pk"):
         by_space[session.space_id].first.append(session)
     return by_space
@@ -364,7 +364,7 @@ def calendar_sessions_by_day(
     tz: dt.tzinfo,
     first: int,
     partner: Partner | None = None,
-) -> dict[dt.date, SpaceSessions]:
+) -> dict[dt.date, FirstSessions]:
     """{local day: its first `first` sessions (as `calendar_sessions`) and how many it has}, for the days
     in [start, end) that have any: two queries however busy the city is."""
     sessions = calendar_sessions(city=city, start=start, end=end, partner=partner).select_related(None)
@@ -379,7 +379,7 @@ def calendar_sessions_by_day(
     ranked = sessions.annotate(
         rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("pk").asc()])
     ).filter(rank__lte=first)
-    by_day = {on: SpaceSessions(first=[], count=count) for on, count in counts.items()}
+    by_day = {on: FirstSessions(first=[], count=count) for on, count in counts.items()}
     for session in _session_related(ranked).order_by("starts_at", "pk"):
         by_day[timezone.localtime(session.starts_at, tz).date()].first.append(session)
     return by_day
