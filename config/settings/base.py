@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rianru.learners",
     "rianru.monitoring",
     "rianru.demo",
+    "rianru.ops",
     "rianru.web",
     "django.contrib.admin",  # after rianru.web, whose admin/base_site.html gives the admin its Thai font
 ]

@@ -143,7 +143,7 @@ class Response:
 def test_the_access_log_leaves_out_successful_xapi_requests(tmp_path, xapi_successes):
     from gunicorn.config import Config
 
-    from rianru.core.management.commands.serve import access_logger
+    from rianru.ops.management.commands.serve import access_logger
 
     config = Config()
     config.set("accesslog", str(tmp_path / "access.log"))

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, SystemCheckEr
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils.translation import gettext as _
 
-from rianru.core.health import describe_database, first_line, pending_migrations, static_files_collected
 from rianru.frameworks.selectors import reference_state
 from rianru.network.selectors import city_list
+from rianru.ops.health import describe_database, first_line, pending_migrations, static_files_collected
 
 
 class Command(BaseCommand):

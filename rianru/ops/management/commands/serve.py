@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
 
-from rianru.core.health import first_line, pending_migrations, static_files_collected
+from rianru.ops.health import first_line, pending_migrations, static_files_collected
 
 # gthread workers: on the 2-core machines a city starts with, 2 processes of 4 threads each.
 DEFAULT_THREADS = 4
