@@ -10,17 +10,19 @@ Prints the counts; exits 1 if one acknowledged statement is missing.
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the project (rianru)
 
 from lrs import Client, statement  # noqa: E402
+
+from rianru.ops.serving import RunningServer  # noqa: E402
 
 
 def main() -> int:
@@ -30,20 +32,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8399)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
-    rianru = Path(sys.executable).parent / "rianru"
-    server = subprocess.Popen(  # noqa: S603 - our own command
-        [str(rianru), "serve", "--port", str(args.port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    endpoint = f"http://127.0.0.1:{args.port}/xapi"
-    for _ in range(100):
-        try:
-            Client(endpoint, args.key, args.secret).request("GET", "about")
-            break
-        except OSError:
-            time.sleep(0.1)
+    server = RunningServer(port=args.port, log=Path(tempfile.mkdtemp()) / "server.log").start()
+    endpoint = f"{server.base}/xapi"
     acknowledged: list[str] = []
     sent = [0]
     stop = threading.Event()
@@ -69,11 +59,10 @@ def main() -> int:
     for thread in threads:
         thread.start()
     time.sleep(args.seconds)
-    os.killpg(server.pid, signal.SIGKILL)
+    server.kill()
     stop.set()
     for thread in threads:
         thread.join()
-    server.wait()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django

@@ -30,7 +30,6 @@ import platform
 import random
 import re
 import shutil
-import signal
 import statistics
 import string
 import subprocess
@@ -49,6 +48,8 @@ RESULTS = BENCH / "results"
 DOCS = ROOT / "docs" / "benchmarks.md"
 RIANRU = Path(sys.executable).parent / "rianru"
 sys.path.insert(0, str(ROOT))  # the child imports the project (config, rianru)
+from rianru.ops.serving import RunningServer, ServerDidNotStart  # noqa: E402 - after the path
+
 CITY = "khon-kaen"
 PG_DATABASE = "bench_search"
 PAGE_PATHS = (
@@ -561,42 +562,21 @@ def limit_statements(seconds: float) -> list[float]:
 # --- over HTTP ---------------------------------------------------------------------------------------------
 
 
-class Server:
-    """`rianru serve --workers 2` in its own process group, stopped (by its id) on exit."""
+class Server(RunningServer):
+    """`rianru serve --workers 2` in its own process group, ready when the search API answers, stopped on
+    exit (`with Server(...) as server`); the benchmark exits with the log's tail if it does not start."""
 
     def __init__(self, port: int, env: dict, log: Path):
-        self.port, self.env, self.log = port, env, log
-        self.base = f"http://127.0.0.1:{port}"
-
-    def __enter__(self) -> "Server":
-        self.log_file = self.log.open("w")
-        self.process = subprocess.Popen(
-            [str(RIANRU), "serve", "--port", str(self.port), "--workers", "2"],
-            env=self.env, cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True,
+        super().__init__(
+            port=port, env=env, log=log, cwd=ROOT, rianru=str(RIANRU), args=["--workers", "2"],
+            probe=api_path("q=test"), timeout=180,
         )  # fmt: skip
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"bench: rianru serve stopped (see {self.log}):\n{self.log.read_text()[-3000:]}")
-            try:
-                status, _headers, _body = get(self.base, api_path("q=test"))
-                if status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.25)
-        self.__exit__(None, None, None)
-        sys.exit(f"bench: rianru serve did not answer within 180 s (see {self.log})")
 
-    def __exit__(self, *exc) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log_file.close()
+    def start(self) -> RunningServer:
+        try:
+            return super().start()
+        except ServerDidNotStart as exc:
+            sys.exit(f"bench: {exc} (log: {self.log})")
 
     def pids(self) -> list[int]:
         """The gunicorn master and its workers."""

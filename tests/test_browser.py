@@ -5,15 +5,14 @@ Screenshots go to $RIANRU_SCREENSHOT_DIR when set (docs/screenshots is refreshed
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from rianru.ops.serving import RunningServer, ServerDidNotStart
 
 pytestmark = pytest.mark.browser
 
@@ -22,31 +21,13 @@ BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = "a-long-test-password-2567"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_serve(rianru: str, env: dict, root: Path, *, probe: str) -> tuple[subprocess.Popen, str]:
+def start_serve(rianru: str, env: dict, root: Path, *, probe: str) -> RunningServer:
     """`rianru serve` on a free port, its log in root/server.log; returns once `probe` answers."""
-    port = _free_port()
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen(
-        [rianru, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    log.close()  # the server has its own copy of the file
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}{probe}", timeout=2):  # noqa: S310 - loopback test server
-                return process, base
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"rianru serve did not start:\n{(root / 'server.log').read_text()}")
-            time.sleep(0.3)
+    server = RunningServer(rianru=rianru, env=env, log=root / "server.log", probe=probe)
+    try:
+        return server.start()
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +53,9 @@ def server(tmp_path_factory):
         ["createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.org"],
     ):
         subprocess.run([rianru, *command], env=env, check=True, capture_output=True, timeout=300)
-    process, base = start_serve(rianru, env, root, probe="/en/")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    running = start_serve(rianru, env, root, probe="/en/")
+    yield running.base
+    running.stop()
 
 
 @pytest.fixture(scope="module")

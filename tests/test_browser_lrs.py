@@ -101,7 +101,8 @@ def lrs_server(tmp_path_factory):
             "--json",
         )
     )
-    process, base = start_serve(rianru, env, root, probe="/xapi/about")
+    running = start_serve(rianru, env, root, probe="/xapi/about")
+    base = running.base
     # the opportunity: the first one of the demo's opportunity list
     with urllib.request.urlopen(f"{base}/api/v1/cities/khon-kaen/opportunities/") as response:  # noqa: S310
         slug = json.load(response)["items"][0]["slug"]
@@ -119,8 +120,7 @@ def lrs_server(tmp_path_factory):
     with urllib.request.urlopen(request) as response:  # noqa: S310
         assert response.status == 200
     yield {"base": base, "slug": slug}
-    process.terminate()
-    process.wait(timeout=20)
+    running.stop()
 
 
 def _sign_in(page, base):  # noqa: F811

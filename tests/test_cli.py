@@ -6,12 +6,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from rianru.ops.serving import RunningServer, ServerDidNotStart
 
 RIANRU = str(Path(sys.executable).parent / "rianru")
 
@@ -162,12 +163,6 @@ def test_check_reports_a_database_it_cannot_reach_in_one_line(tmp_path):
     assert len(migrate.stderr.strip().splitlines()) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback test server
@@ -179,26 +174,17 @@ def _get(url: str) -> tuple[int, bytes]:
 def test_serve_answers_pages_and_static_files_then_stops_cleanly(tmp_path, migrated_db):
     shutil.copy(migrated_db, tmp_path / "rianru.sqlite3")
     env = _env(tmp_path)
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w+")
-    process = subprocess.Popen(
-        [RIANRU, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = RunningServer(
+        env=env, cwd=tmp_path, log=tmp_path / "serve.log", args=["--workers", "1", "--threads", "2"],
+        probe="/en/admin/login/", rianru=RIANRU,
+    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, _body = _get(f"{base}/en/admin/login/")
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(f"rianru serve did not start:\n{(tmp_path / 'serve.log').read_text()}")
-                time.sleep(0.3)
+        try:
+            server.start()
+        except ServerDidNotStart as exc:
+            pytest.fail(str(exc))
+        base = server.base
+        status, _body = _get(f"{base}/en/admin/login/")
         assert status == 200
         # The first run collected the static files; whitenoise serves them with their hashed names too.
         manifest = tmp_path / "static" / "staticfiles.json"
@@ -210,8 +196,7 @@ def test_serve_answers_pages_and_static_files_then_stops_cleanly(tmp_path, migra
         assert _get(f"{base}/xapi/about")[0] == 200
         assert _get(f"{base}/xapi/statements")[0] == 400  # no version header, no credentials
     finally:
-        process.send_signal(signal.SIGINT)
-        returncode = process.wait(timeout=30)
+        returncode = server.stop(signal.SIGINT)
     output = (tmp_path / "serve.log").read_text()
     assert returncode == 0, output
     assert '"GET /en/admin/login/ HTTP/1.1" 200' in output  # the access log goes to stdout
