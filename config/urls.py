@@ -9,15 +9,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from rianru.network import urls as network_urls
-from rianru.web import views as web_views
-
-# The partner page composes network and catalogue data, so its view lives in web (which may read both);
-# it keeps the `network:partner_detail` name that Partner.get_absolute_url reverses.
-network_patterns = [
-    *network_urls.urlpatterns,
-    path("<city:city>/partners/<slug:slug>/", web_views.partner_detail, name="partner_detail"),
-]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -30,7 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("rianru.web.urls")),
     path("", include("rianru.catalogue.urls")),
     path("", include("rianru.search.urls")),
-    path("", include((network_patterns, network_urls.app_name))),
+    path("", include("rianru.network.urls")),
     path("", include("rianru.monitoring.urls")),
     prefix_default_language=False,
 )

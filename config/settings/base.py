@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_from_url
@@ -60,6 +61,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A city's home page and a partner's page compose catalogue data, so `web` (above network) owns them; the
+# project, not the network models, links the rows to those pages (docs/decisions/0006).
+ABSOLUTE_URL_OVERRIDES = {
+    "network.city": lambda city: reverse("web:city_home", kwargs={"city": city.slug}),
+    "network.partner": lambda partner: reverse(
+        "web:partner_detail", kwargs={"city": partner.city.slug, "slug": partner.slug}
+    ),
+}
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

@@ -4,7 +4,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -14,15 +13,12 @@ from rianru.lrs import agents as xagents
 from rianru.lrs.agents import pick_language
 from rianru.lrs.validation import VOIDED_VERB
 from rianru.network.models import City
-
-
-def public_url() -> str:
-    return settings.RIANRU_PUBLIC_URL.rstrip("/")
+from rianru.network.selectors import city_home_page, public_url
 
 
 def learner_home_page(city: City) -> str:
     """The homePage of learners' xAPI accounts in a city: RIANRU_PUBLIC_URL/<city slug>/."""
-    return f"{public_url()}/{city.slug}/"
+    return city_home_page(city)
 
 
 def mbox_sha1(address: str) -> str:

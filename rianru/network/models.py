@@ -4,6 +4,8 @@ Every row below City belongs to one city (`city` field); selectors scope by it s
 one instance never see each other's data.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +21,9 @@ LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
 class City(BilingualMixin, TimeStampedModel):
+    # The city's home page belongs to `web`: config/settings ABSOLUTE_URL_OVERRIDES sets this method.
+    get_absolute_url: Callable[[], str]
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -56,9 +61,6 @@ class City(BilingualMixin, TimeStampedModel):
     @property
     def description(self) -> str:
         return self.localized("description")
-
-    def get_absolute_url(self) -> str:
-        return reverse("web:city_home", kwargs={"city": self.slug})
 
 
 class CityOwned(TimeStampedModel):
@@ -172,9 +174,6 @@ class Partner(BilingualMixin, CityOwned):
     def initials(self) -> str:
         words = [w for w in (self.short_name_en or self.name_en).replace("-", " ").split() if w[:1].isalnum()]
         return "".join(w[0] for w in words[:3]).upper() or "?"
-
-    def get_absolute_url(self) -> str:
-        return reverse("network:partner_detail", kwargs={"city": self.city.slug, "slug": self.slug})
 
 
 class PartnerContact(CityOwned):

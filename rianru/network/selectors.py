@@ -2,10 +2,12 @@
 
 import datetime as dt
 import time
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count, Manager, Model, QuerySet
+from django.utils import timezone, translation
 
 from rianru.network.errors import CityNotFound
 from rianru.network.models import (
@@ -21,6 +23,20 @@ from rianru.network.models import (
 )
 
 THAI_LEADING_VOWELS = "เแโใไ"
+M = TypeVar("M", bound=Model)
+
+
+def public_url(path: str = "") -> str:
+    """An absolute address on the site's public origin (RIANRU_PUBLIC_URL), for links that leave the
+    request: xAPI identities, e-mails, feeds. `path` starts with a slash."""
+    return settings.RIANRU_PUBLIC_URL.rstrip("/") + path
+
+
+def city_home_page(city: City) -> str:
+    """The city's home page on the public origin, in the default language (no language prefix): the
+    homePage of its learners' xAPI accounts (RIANRU_PUBLIC_URL/<city slug>/)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return public_url(city.get_absolute_url())
 
 
 def thai_sort_key(text: str) -> str:
@@ -45,8 +61,8 @@ def sorted_by_name(rows) -> list:
     return sorted(rows, key=lambda row: thai_sort_key(row.name))
 
 
-def for_city(queryset: QuerySet, city: City) -> QuerySet:
-    """The one scoping helper: limit any city-owned queryset to one city."""
+def for_city(queryset: "QuerySet[M] | Manager[M]", city: City | int) -> "QuerySet[M]":
+    """The one scoping helper: limit any city-owned queryset (or a model's manager) to one city."""
     return queryset.filter(city=city)
 
 

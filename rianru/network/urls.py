@@ -3,8 +3,8 @@ from django.urls import path
 import rianru.network.http  # noqa: F401  (registers the <city:…> converter)
 from rianru.network import views
 
-# The partner page (`network:partner_detail`) shows catalogue data too, so its view lives in web;
-# config/urls.py adds it to this namespace.
+# The city home page and the partner page show catalogue data too, so web owns them (`web:city_home`,
+# `web:partner_detail`); config/settings links City and Partner to them (ABSOLUTE_URL_OVERRIDES).
 app_name = "network"
 urlpatterns = [
     path("<city:city>/partners/", views.partner_list, name="partner_list"),

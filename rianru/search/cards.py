@@ -17,7 +17,7 @@ from rianru.network.models import Sector
 URL_NAMES = {
     "opportunity": "catalogue:opportunity_detail",
     "space": "catalogue:space_detail",
-    "partner": "network:partner_detail",
+    "partner": "web:partner_detail",
 }
 KIND_LABELS = {**dict(Opportunity.Kind.choices), **dict(LearningSpace.Kind.choices)}
 

@@ -380,7 +380,7 @@ def test_sessions_to_ics_takes_any_iterable(city, workshop):
 @pytest.mark.django_db
 def test_the_partner_page_offers_its_feed(client, city):
     PartnerFactory(city=city, slug="kku")
-    page = parse_response(client.get(url("network:partner_detail", "en", city="khon-kaen", slug="kku")))
+    page = parse_response(client.get(url("web:partner_detail", "en", city="khon-kaen", slug="kku")))
     links = [a.get("href") for a in page.select(".subscribe-link a")]
     assert links == [
         "webcal://testserver/en/khon-kaen/partners/kku/calendar.ics",

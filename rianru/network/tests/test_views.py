@@ -162,5 +162,5 @@ def test_another_citys_partners_and_mous_never_show(client, city, partners, mou)
     assert "Yala Rajabhat University" not in directory.text
     assert mous.texts(".card h2") == ["Khon Kaen Learning City MOU"]
     assert client.get(url("network:mou_detail", city="khon-kaen", slug="yala-mou")).status_code == 404
-    assert client.get(url("network:partner_detail", city="khon-kaen", slug="yala-partner")).status_code == 404
+    assert client.get(url("web:partner_detail", city="khon-kaen", slug="yala-partner")).status_code == 404
     assert client.get(url("network:mou_detail", city="yala", slug="yala-mou")).status_code == 200

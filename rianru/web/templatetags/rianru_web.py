@@ -18,7 +18,7 @@ NAV = (
     ("catalogue:calendar", _("Calendar"), ("catalogue:calendar",)),
     ("catalogue:space_list", _("Spaces"), ("catalogue:space_",)),
     ("catalogue:map", _("Map"), ("catalogue:map",)),
-    ("network:partner_list", _("Partners"), ("network:partner_",)),
+    ("network:partner_list", _("Partners"), ("network:partner_", "web:partner_")),
     ("network:mou_list", _("MOU"), ("network:mou_",)),
     ("monitoring:sdg_index", _("SDGs"), ("monitoring:sdg_",)),
     ("monitoring:city_overview", _("Overview"), ("monitoring:city_overview",)),

@@ -183,7 +183,7 @@ def partner(city):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_partner_page_composes_network_and_catalogue(client, partner, language):
-    page = get_page(client, url("network:partner_detail", language, city="khon-kaen", slug="kku"), language)
+    page = get_page(client, url("web:partner_detail", language, city="khon-kaen", slug="kku"), language)
     english = language == "en"
     assert page.select_one("h1").text == ("Khon Kaen University" if english else "มหาวิทยาลัยขอนแก่น")
     assert ("A university." if english else "มหาวิทยาลัย") in page.text
@@ -216,7 +216,7 @@ def test_partner_page_query_count_is_constant(client, partner, django_assert_num
         OpportunityFactory(city=partner.city, provider=partner).life_stages.set(["school_age"])
         LearningSpaceFactory(city=partner.city, owner=partner)
     with django_assert_num_queries(PARTNER_PAGE_QUERIES):
-        response = client.get(url("network:partner_detail", city="khon-kaen", slug="kku"))
+        response = client.get(url("web:partner_detail", city="khon-kaen", slug="kku"))
     assert len(parse_response(response).select("section[aria-labelledby=offer-heading] .card")) == 1 + extra
 
 
@@ -340,7 +340,7 @@ def test_reserved_slugs_never_reach_a_city_page(client, reference_data):
 def test_another_citys_partner_is_never_shown(client, city, partner):
     yala = CityFactory(slug="yala")
     PartnerFactory(city=yala, slug="kku", name_en="Yala namesake")
-    page = parse_response(client.get(url("network:partner_detail", "en", city="khon-kaen", slug="kku")))
+    page = parse_response(client.get(url("web:partner_detail", "en", city="khon-kaen", slug="kku")))
     assert page.select_one("h1").text == "Khon Kaen University"
     assert "Yala namesake" not in page.text
     home = parse_response(client.get(url("web:city_home", "en", city="yala")))
@@ -363,7 +363,7 @@ def one_of_everything(partner):
         "catalogue:space_list": {},
         "catalogue:space_detail": {"slug": "library"},
         "network:partner_list": {},
-        "network:partner_detail": {"slug": "kku"},
+        "web:partner_detail": {"slug": "kku"},
         "network:mou_list": {},
         "network:mou_detail": {"slug": "mou-2024"},
         "monitoring:sdg_index": {},
