@@ -4,30 +4,16 @@ Learners' records are personal data (PDPA): city staff of the learner's city (an
 partner administrators do not (a partner sees only the statements its own credentials stored).
 """
 
-from rianru.network.models import CityMembership
+from rianru.network.permissions import city_staff_city_ids, is_city_staff
 
 
 def can_manage_learners(user, city_id: int) -> bool:
-    if not getattr(user, "is_active", False):
-        return False
-    if user.is_superuser:
-        return True
-    return CityMembership.objects.filter(
-        user=user, city_id=city_id, role=CityMembership.Role.CITY_STAFF
-    ).exists()
+    return is_city_staff(user, city_id)
 
 
 def learner_city_ids(user) -> set[int] | None:
     """The cities whose learners a user manages; None means every city (superusers)."""
-    if not getattr(user, "is_active", False):
-        return set()
-    if user.is_superuser:
-        return None
-    return set(
-        CityMembership.objects.filter(user=user, role=CityMembership.Role.CITY_STAFF).values_list(
-            "city_id", flat=True
-        )
-    )
+    return city_staff_city_ids(user)
 
 
 def can_erase_learner(user, learner) -> bool:

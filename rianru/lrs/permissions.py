@@ -6,7 +6,8 @@ city; a partner administrator manages and reads only their own partner's.
 
 from dataclasses import dataclass
 
-from rianru.network.models import City, CityMembership, Partner
+from rianru.network.models import City, Partner
+from rianru.network.permissions import PARTNER_ADMIN, city_membership, is_city_staff, partner_role
 
 
 @dataclass(frozen=True)
@@ -18,16 +19,8 @@ class Reader:
 
 
 def can_manage_credentials(user, partner: Partner) -> bool:
-    if not getattr(user, "is_active", False):
-        return False
-    if user.is_superuser:
-        return True
-    membership = CityMembership.objects.filter(user=user, city_id=partner.city_id).first()
-    if membership is None:
-        return False
-    if membership.role == CityMembership.Role.CITY_STAFF:
-        return True
-    return membership.partner_id == partner.pk
+    """The partner's city staff and its own administrator."""
+    return partner_role(user, partner) is not None
 
 
 def can_upload_statements(user, partner: Partner) -> bool:
@@ -37,13 +30,7 @@ def can_upload_statements(user, partner: Partner) -> bool:
 
 def can_manage_forwarding(user, city) -> bool:
     """Forwarding a city's statements to another LRS: its city staff (and superusers)."""
-    if not getattr(user, "is_active", False):
-        return False
-    if user.is_superuser:
-        return True
-    return CityMembership.objects.filter(
-        user=user, city_id=city.pk, role=CityMembership.Role.CITY_STAFF
-    ).exists()
+    return is_city_staff(user, city)
 
 
 def scope_may_read_all(credential) -> bool:
@@ -64,15 +51,9 @@ def statement_reader(user, city: City) -> Reader | None:
 
     Superusers and the city's staff read every statement of the city, a partner administrator those
     stored with their partner's credentials. Another city's membership gives nothing here."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return None
-    if user.is_superuser:
+    if is_city_staff(user, city):
         return Reader(city.pk)
-    membership = CityMembership.objects.filter(user=user, city_id=city.pk).first()
-    if membership is None:
-        return None
-    if membership.role == CityMembership.Role.CITY_STAFF:
-        return Reader(city.pk)
-    if membership.role == CityMembership.Role.PARTNER_ADMIN and membership.partner_id:
+    membership = city_membership(user, city)
+    if membership is not None and membership.role == PARTNER_ADMIN and membership.partner_id:
         return Reader(city.pk, membership.partner_id)
     return None
