@@ -1,10 +1,14 @@
 """Thai text and dates: Buddhist-era formatting (BE = CE + 543) without a heavy dependency."""
 
 import datetime as dt
+import re
 
 from django.utils import timezone, translation
 
 BE_OFFSET = 543
+# Every door reads a year from 2400 on as a Buddhist-era year (2400 BE = 1857 CE; 2567 BE = 2024 CE).
+BUDDHIST_ERA_FROM = 2400
+_ISO_YEAR = re.compile(r"^\s*(\d{4})(?=-)")
 THAI_MONTHS = (
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
     "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
@@ -25,6 +29,21 @@ STYLES = ("long", "short", "weekday", "month")
 
 def buddhist_year(year: int) -> int:
     return year + BE_OFFSET
+
+
+def gregorian_year(year: int) -> int:
+    """A year as people type it: from 2400 on it is a Buddhist-era year, else already Gregorian."""
+    return year - BE_OFFSET if year >= BUDDHIST_ERA_FROM else year
+
+
+def gregorian_iso(text: str) -> str:
+    """An ISO 8601 date or date and time (`2567-09-17`, `2567-09-17T14:30+07:00`) with its year made
+    Gregorian, the rest untouched, ready for `fromisoformat`. Text that does not start with a year is
+    returned as it is."""
+    match = _ISO_YEAR.match(text)
+    if not match:
+        return text
+    return f"{gregorian_year(int(match.group(1))):04d}{text[match.end() :]}"
 
 
 def _as_local(value: dt.date | dt.datetime) -> tuple[dt.date, dt.time | None]:

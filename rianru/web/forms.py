@@ -23,7 +23,6 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s/]+\.[^@\s/]+$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 MAX_TEXT = 2000
-BUDDHIST_ERA_FROM = 2400
 
 
 def parse_agent(text: str) -> dict:
@@ -68,8 +67,7 @@ class EraDateField(forms.DateField):
             match = self._ISO.match(value.strip())
             if match:
                 year, month, day = (int(part) for part in match.groups())
-                if year >= BUDDHIST_ERA_FROM:
-                    year -= thai.BE_OFFSET
+                year = thai.gregorian_year(year)
                 try:
                     return dt.date(year, month, day)
                 except ValueError:

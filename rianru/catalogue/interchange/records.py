@@ -14,11 +14,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rianru.core.thai import BE_OFFSET
+from rianru.core.thai import BUDDHIST_ERA_FROM, gregorian_year
 
 # Rianru's own identifiers: rianru:<city>:<space|opportunity|partner>:<slug>.
 OWN_ID = re.compile(r"^rianru:([-a-zA-Z0-9_]+):(space|opportunity|partner):([-a-zA-Z0-9_]+)$")
-BUDDHIST_ERA_FROM = 2400  # a year from 2400 on is a Buddhist-era year (2400 BE = 1857 CE)
 LIST_SEPARATOR = "|"
 EARLIEST_YEAR = 1900
 
@@ -198,9 +197,7 @@ def parse_datetime(text: str, time_zone: dt.tzinfo) -> dt.datetime | None:
     match = re.fullmatch(r"(\d{4})(-\d{2}-\d{2}[T ]\d{2}:\d{2}.*)", text.strip())
     if not match:
         return None
-    year = int(match.group(1))
-    if year >= BUDDHIST_ERA_FROM:
-        year -= BE_OFFSET
+    year = gregorian_year(int(match.group(1)))
     if not EARLIEST_YEAR <= year < BUDDHIST_ERA_FROM:
         return None
     try:
