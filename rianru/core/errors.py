@@ -28,3 +28,17 @@ class PermissionDenied(ApplicationError):
 class ValidationFailed(ApplicationError):
     code = "invalid"
     status = 400
+
+
+class TooLarge(ApplicationError):
+    """A file or a request body over its limit."""
+
+    code = "too_large"
+    status = 413
+
+
+class Conflict(ApplicationError):
+    """The request contradicts what is stored (an id already taken by something else, a stale version)."""
+
+    code = "conflict"
+    status = 409

@@ -39,7 +39,8 @@ from rianru.catalogue.interchange.records import (
 )
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Session, Topic
 from rianru.catalogue.permissions import can_import_catalogue
-from rianru.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from rianru.core.errors import PermissionDenied, ValidationFailed
+from rianru.core.uploads import decode_upload
 from rianru.frameworks.models import KflcItem, SdgGoal, SdgTarget
 from rianru.network.models import City, Community, Partner, Zone
 from rianru.network.selectors import city_time_zone, for_city
@@ -47,11 +48,6 @@ from rianru.network.selectors import city_time_zone, for_city
 FORMATS = ("jsonld", "csv")
 CHUNK = 500
 COORDINATE = Decimal("0.000001")
-
-
-class TooLarge(ApplicationError):
-    code = "too_large"
-    status = 413
 
 
 class ImportRejected(ValidationFailed):
@@ -88,23 +84,12 @@ def max_records() -> int:
 
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 with or without a byte-order mark; not binary, not empty, not too large."""
-    if len(data) > max_bytes():
-        raise TooLarge(
-            _("The file is larger than %(limit)s MB.") % {"limit": max_bytes() // 1_000_000}, code="too_large"
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(
-            _("The file is not UTF-8 text (byte %(position)s). Save it as UTF-8 CSV or JSON.")
-            % {"position": exc.start},
-            code="malformed_file",
-        ) from None
-    if "\x00" in text:
-        raise ValidationFailed(_("The file holds binary data, not text."), code="malformed_file")
-    if not text.strip():
-        raise ValidationFailed(_("The file is empty."), code="malformed_file")
-    return text
+    return decode_upload(
+        data,
+        limit=max_bytes(),
+        not_utf8=_("The file is not UTF-8 text (byte %(position)s). Save it as UTF-8 CSV or JSON."),
+        binary=_("The file holds binary data, not text."),
+    )
 
 
 def detect_format(text: str) -> str:

@@ -14,11 +14,11 @@ from django.test import Client
 from django.utils import translation
 
 from rianru.catalogue.interchange.exporter import export_csv, export_jsonld
-from rianru.catalogue.interchange.importer import ImportRejected, TooLarge, catalogue_import
+from rianru.catalogue.interchange.importer import ImportRejected, catalogue_import
 from rianru.catalogue.models import LearningSpace, Opportunity, Session
 from rianru.catalogue.services import opportunity_create, session_create, space_create
 from rianru.catalogue.tests.factories import TopicFactory
-from rianru.core.errors import PermissionDenied, ValidationFailed
+from rianru.core.errors import PermissionDenied, TooLarge, ValidationFailed
 from rianru.core.models import AuditEvent
 from rianru.core.tests.html import LANGUAGES, get_page, parse_response, url
 from rianru.network.models import City, CityMembership, Partner
@@ -653,7 +653,7 @@ def test_pages_embed_their_json_ld(client, catalogue, language):
     assert place["@type"] == "Place" and place["name"][1]["@value"] == "City library"
     assert owner["@id"] == "rianru:khon-kaen:partner:library-network"
 
-    page = get_page(client, url("network:partner_detail", language, city="khon-kaen", slug="kku"), language)
+    page = get_page(client, url("web:partner_detail", language, city="khon-kaen", slug="kku"), language)
     (organisation,) = embedded(page)["@graph"]
     assert organisation["@type"] == "Organization"
     assert [n["@value"] for n in organisation["name"]][1] == "Khon Kaen University"
