@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rianru.catalogue import calendar, geo, ical, selectors
 from rianru.catalogue.forms import MapFilterForm, OpportunityFilterForm, SpaceFilterForm
 from rianru.core.errors import ValidationFailed
+from rianru.core.http import fragment_requested
 from rianru.lrs.permissions import statement_reader
 from rianru.network.http import city_page
 from rianru.network.selectors import city_time_zone, partner_directory, partner_get, zone_list
@@ -21,14 +22,8 @@ OPPORTUNITIES_PER_PAGE = 24
 SPACES_PER_PAGE = 24
 
 
-def _fragment_requested(request) -> bool:
-    """HTMX asked for the results only (a history restore needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 def _render_listing(request, full_template: str, fragment_template: str, context: dict):
-    fragment = _fragment_requested(request)
+    fragment = fragment_requested(request)
     response = render(request, fragment_template if fragment else full_template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

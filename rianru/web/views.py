@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
 
 from rianru.catalogue import selectors as catalogue
+from rianru.core.http import fragment_requested
 from rianru.lrs import selectors as lrs
 from rianru.lrs.permissions import Reader, statement_reader
 from rianru.lrs.verbs import KNOWN_VERBS
@@ -114,7 +115,7 @@ def statement_list(request):
     context["known_verbs"] = sorted(
         ((verb_id, str(label)) for verb_id, label in KNOWN_VERBS.items()), key=lambda item: item[1]
     )
-    fragment = _fragment_requested(request)
+    fragment = fragment_requested(request)
     template = "web/_statement_results.html" if fragment else "web/statement_list.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
@@ -141,8 +142,3 @@ def statement_detail(request, statement_id):
     response = render(request, "web/statement_detail.html", context)
     patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-def _fragment_requested(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
