@@ -3,8 +3,10 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+
+from rianru.core.errors import ApplicationError
 
 
 def read_input(name: str, limit: int) -> bytes:
@@ -19,3 +21,15 @@ def read_input(name: str, limit: int) -> bytes:
         raise CommandError(
             _("Cannot read %(file)s: %(reason)s") % {"file": name, "reason": exc.strerror or exc}
         ) from None
+
+
+class ServiceCommand(BaseCommand):
+    """A management command that calls services: their `ApplicationError`s become one CLI message.
+
+    The command exits with status 1 and the error's translated message, as for any `CommandError`."""
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from None

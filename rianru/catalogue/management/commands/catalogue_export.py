@@ -1,14 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from rianru.catalogue.interchange.exporter import CSV_KINDS, export_csv, export_jsonld
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.network.selectors import city_get
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Export a city's open catalogue as schema.org JSON-LD or CSV (published opportunities, spaces)."
 
     def add_arguments(self, parser):
@@ -29,10 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, city, format, kind, output, excel, base_url, **options):
-        try:
-            city_row = city_get(slug=city)
-        except ApplicationError as exc:
-            raise CommandError(str(exc.message)) from None
+        city_row = city_get(slug=city)
         if format == "jsonld":
             chunks = export_jsonld(city=city_row, base_url=base_url.rstrip("/"))
         else:

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from rianru.catalogue.interchange.importer import FORMATS, ImportRejected, catalogue_import, max_bytes
-from rianru.core.commands import read_input
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand, read_input
 from rianru.network.selectors import city_get
 
 
@@ -28,7 +27,7 @@ def error_line(error: dict) -> str:
     return text % values
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Import a catalogue file (schema.org JSON-LD or CSV) into a city. Every record is checked first; "
         "a file with errors changes nothing unless --valid-only is given."
@@ -60,8 +59,6 @@ class Command(BaseCommand):
                 _("%(message)s Fix the file, or import its valid records with --valid-only.")
                 % {"message": exc.message}
             ) from None
-        except ApplicationError as exc:
-            raise CommandError(str(exc.message)) from None
         for error in result.errors:
             self.stderr.write(error_line(error))
         counts = {**result.counts(), "city": city_row.slug}

@@ -1,7 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.demo.management.commands._arguments import add_generation_arguments
 from rianru.demo.services import demo_load
 
@@ -16,7 +15,7 @@ COUNT_LABELS = {
 }
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Load (or reload) the demo cities: Khon Kaen and Yala. Replaces their previous demo rows."
 
     def add_arguments(self, parser):
@@ -24,15 +23,12 @@ class Command(BaseCommand):
         add_generation_arguments(parser)
 
     def handle(self, *args, **options):
-        try:
-            results = demo_load(
-                city_slug=options["city"],
-                today=options["today"],
-                seed=options["seed"],
-                data_dir=options["data_dir"],
-            )
-        except ApplicationError as exc:
-            raise CommandError(str(exc.message)) from None
+        results = demo_load(
+            city_slug=options["city"],
+            today=options["today"],
+            seed=options["seed"],
+            data_dir=options["data_dir"],
+        )
         for result in results:
             figures = ", ".join(f"{n} {COUNT_LABELS.get(name, name)}" for name, n in result.counts.items())
             self.stdout.write(self.style.SUCCESS(f"{result.city}: {figures}"))

@@ -1,12 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.demo.management.commands._arguments import add_generation_arguments
 from rianru.demo.synthetic import synthesize
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Benchmark tool: add N synthetic opportunities (with sessions) and about N/100 learning spaces to a "
         "city that has the demo loaded. Bulk writes: no audit trail, no search updates; run "
@@ -19,16 +18,13 @@ class Command(BaseCommand):
         add_generation_arguments(parser)
 
     def handle(self, *args, **options):
-        try:
-            result = synthesize(
-                city_slug=options["city"],
-                opportunities=options["opportunities"],
-                seed=options["seed"],
-                today=options["today"],
-                data_dir=options["data_dir"],
-            )
-        except ApplicationError as exc:
-            raise CommandError(str(exc.message)) from None
+        result = synthesize(
+            city_slug=options["city"],
+            opportunities=options["opportunities"],
+            seed=options["seed"],
+            today=options["today"],
+            data_dir=options["data_dir"],
+        )
         counts = result.counts
         self.stdout.write(
             self.style.SUCCESS(

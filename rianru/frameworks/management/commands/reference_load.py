@@ -1,18 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.frameworks.services import reference_load
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Load the SDGs, SDG 4 targets and UNESCO Key Features of Learning Cities (idempotent)."
 
     def handle(self, *args, **options):
-        try:
-            results = reference_load()
-        except ApplicationError as exc:
-            raise CommandError(str(exc.message)) from None
+        results = reference_load()
         for result in results:
             line = (
                 _("%(name)s: %(rows)s rows, version %(version)s (loaded)")

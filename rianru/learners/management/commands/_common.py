@@ -3,7 +3,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import ApplicationError
 from rianru.learners import selectors
 from rianru.network.models import City
 
@@ -26,9 +25,6 @@ def add_learner_arguments(parser) -> None:
 
 def learner_arg(options):
     city = city_arg(options["city"])
-    try:
-        return selectors.learner_get(
-            city=city, account_name=options["account"], email=options["email"], username=options["user"]
-        )
-    except ApplicationError as error:
-        raise CommandError(str(error.message)) from None
+    return selectors.learner_get(
+        city=city, account_name=options["account"], email=options["email"], username=options["user"]
+    )

@@ -2,16 +2,16 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.learners import selectors, services
 from rianru.learners.management.commands._common import city_arg
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Create a learner (a user's account in a city), optionally with e-mail addresses."
 
     def add_arguments(self, parser):
@@ -27,22 +27,19 @@ class Command(BaseCommand):
         city = city_arg(options["city"])
         if not options["user"]:
             raise CommandError(_("Give --user."))
-        try:
-            with transaction.atomic():
-                user = services.user_get_or_create(username=options["user"])
-                learner = services.learner_create(
-                    actor=None,
-                    city=city,
-                    user=user,
-                    account_name=options["account"],
-                    display_name=options["name"],
+        with transaction.atomic():
+            user = services.user_get_or_create(username=options["user"])
+            learner = services.learner_create(
+                actor=None,
+                city=city,
+                user=user,
+                account_name=options["account"],
+                display_name=options["name"],
+            )
+            for address in options["email"]:
+                services.learner_email_add(
+                    actor=None, learner=learner, address=address, verified=options["verified"]
                 )
-                for address in options["email"]:
-                    services.learner_email_add(
-                        actor=None, learner=learner, address=address, verified=options["verified"]
-                    )
-        except ApplicationError as error:
-            raise CommandError(str(error.message)) from None
         agent = selectors.learner_account(learner)
         if options["json"]:
             self.stdout.write(json.dumps({"city": city.slug, "user": user.get_username(), "agent": agent}))

@@ -2,16 +2,15 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.learners import selectors, services
 from rianru.learners.management.commands._common import add_learner_arguments, learner_arg
 from rianru.lrs import selectors as lrs_selectors
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Erase a learner (PDPA): their statements are pseudonymised, their documents and account deleted."
 
     def add_arguments(self, parser):
@@ -33,10 +32,7 @@ class Command(BaseCommand):
                 % {"name": learner.account_name, "statements": statements, "documents": documents}
             )
             return
-        try:
-            report = services.learner_erase(actor=None, learner=learner)
-        except ApplicationError as error:
-            raise CommandError(str(error.message)) from None
+        report = services.learner_erase(actor=None, learner=learner)
         if options["json"]:
             self.stdout.write(json.dumps(report.__dict__))
             return
