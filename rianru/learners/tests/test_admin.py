@@ -26,7 +26,7 @@ def staff_user(username: str, city, role=CityMembership.Role.CITY_STAFF, partner
 
 
 def test_admin_pages_open(admin_client, kk):
-    # English only until the lead merges /work/briefs/th-learners.json into the Thai catalogue
+    # In English here; rianru/core/tests/test_translations.py checks that every message has its Thai.
     learner = make_learner(kk, account_name="somsri", emails=["somsri@example.org"])
     assert_admin_page(admin_client.get(model_url(Learner, "changelist", language="en")), Learner, "en")
     page = admin_client.get(model_url(Learner, "change", learner.pk, language="en"))
