@@ -7,8 +7,21 @@ The home page, the SDG pages and the city overview all count live opportunities 
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    ManyToManyField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)  # fmt: skip
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone, translation
 
@@ -250,10 +263,12 @@ def sdg_goal_list() -> QuerySet[SdgGoal]:
 def _live_counts_by(relation: str, *, city: City, now: dt.datetime, **filters) -> dict:
     """{related row id: live opportunities linked to it} through one many-to-many relation."""
     field = Opportunity._meta.get_field(relation)
-    through, target = field.remote_field.through, f"{field.m2m_reverse_field_name()}_id"
+    assert isinstance(field, ManyToManyField)
+    through = cast("type[Model]", field.remote_field.through)
+    target = f"{field.m2m_reverse_field_name()}_id"
     live = live_opportunities(city=city, now=now).values("pk")
     rows = (
-        through.objects.filter(opportunity_id__in=live, **filters)
+        through._default_manager.filter(opportunity_id__in=live, **filters)
         .values(target)
         .annotate(n=Count("opportunity_id", distinct=True))
     )
@@ -339,7 +354,7 @@ def upcoming_sessions_at_spaces(
     ).filter(rank__lte=first)
     by_space = {space_id: FirstSessions(first=[], count=count) for space_id, count in counts.items()}
     for session in _session_related(ranked).order_by("starts_at", "pk"):
-        by_space[session.space_id].first.append(session)
+        by_space[cast(int, session.space_id)].first.append(session)
     return by_space
 
 

@@ -167,7 +167,8 @@ class _CityLoader:
     def _city(self) -> City:
         data = self.city_data
         city = City.objects.filter(slug=data["slug"]).first() or City(slug=data["slug"])
-        fields = _texts(
+        fields: dict[str, object] = {}
+        fields |= _texts(
             data, "name_th", "name_en", "country", "time_zone", "population_jurisdiction_th",
             "population_jurisdiction_en", "description_th", "description_en", "website",
         )  # fmt: skip

@@ -6,6 +6,7 @@ statements stored before (after its own commit, so a statement that arrives mean
 path or the other). `rianru learners relink` redoes the second path for every learner of a city.
 """
 
+import datetime as dt
 import logging
 import re
 import secrets
@@ -197,7 +198,7 @@ def learner_statements_link_by_id(learner_id: int) -> int:
     return 0 if learner is None else learner_statements_link(learner=learner)
 
 
-def links_create(rows: list[tuple[int, int, object]]) -> int:
+def links_create(rows: list[tuple[int, int, dt.datetime]]) -> int:
     if not rows:
         return 0
     before = LearnerStatement.objects.filter(learner_id__in={row[0] for row in rows}).count()
