@@ -40,9 +40,9 @@ from rianru.core.background import start_locked_thread
 from rianru.core.errors import PermissionDenied, ValidationFailed
 from rianru.core.models import audit
 from rianru.lrs import crypto
+from rianru.lrs.hooks import statements_stored
 from rianru.lrs.models import Attachment, Forwarding, ForwardingRejection, Statement
 from rianru.lrs.permissions import can_manage_forwarding
-from rianru.lrs.signals import statements_stored
 from rianru.lrs.xapi import multipart_mixed
 from rianru.network.models import City
 

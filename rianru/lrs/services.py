@@ -27,6 +27,7 @@ from rianru.core.errors import PermissionDenied
 from rianru.core.models import audit
 from rianru.lrs import agents as xagents
 from rianru.lrs.errors import BadRequest, Conflict, DocumentNotFound, PreconditionFailed
+from rianru.lrs.hooks import statements_stored
 from rianru.lrs.models import (
     ALL_SCOPES,
     Activity,
@@ -37,7 +38,6 @@ from rianru.lrs.models import (
     StatementIndex,
 )
 from rianru.lrs.permissions import can_manage_credentials
-from rianru.lrs.signals import statements_stored
 from rianru.lrs.validation import VOIDED_VERB
 from rianru.network.models import City, Partner
 

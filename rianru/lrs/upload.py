@@ -17,7 +17,6 @@ value must be an IRI.
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -33,6 +32,7 @@ from rianru.core.tabular import column_problems, csv_records
 from rianru.lrs import agents as xagents
 from rianru.lrs import services
 from rianru.lrs.errors import Conflict
+from rianru.lrs.hooks import ResolvedActivity, activity_resolve
 from rianru.lrs.models import Credential, Statement
 from rianru.lrs.permissions import can_upload_statements
 from rianru.lrs.validation import DURATION_RE, IRI_RE, Invalid, validate_statement
@@ -117,22 +117,6 @@ class UploadRejected(ValidationFailed):
 class UploadTooLarge(ApplicationError):
     code = "too_large"
     status = 413
-
-
-@dataclass
-class ResolvedActivity:
-    iri: str
-    definition: dict = field(default_factory=dict)
-
-
-ActivityResolver = Callable[[City, str], ResolvedActivity | None]
-_resolvers: list[ActivityResolver] = []
-
-
-def register_activity_resolver(resolver: ActivityResolver) -> None:
-    """An app above the LRS turns its own activity references (e.g. an opportunity's id) into IRIs."""
-    if resolver not in _resolvers:
-        _resolvers.append(resolver)
 
 
 @dataclass
@@ -380,11 +364,7 @@ class Reader:
         names = {lang: values.get(f"activity_name_{lang}", "").strip() for lang in ("th", "en")}
         memo = (reference, names["th"], names["en"])
         if memo not in self.activities:
-            resolved = None
-            for resolver in _resolvers:
-                resolved = resolver(self.city, reference)
-                if resolved is not None:
-                    break
+            resolved = activity_resolve(self.city, reference)
             if resolved is None:
                 if reference.startswith("rianru:") or not IRI_RE.match(reference):
                     raise CellError(

@@ -325,7 +325,7 @@ def test_partner_admins_do_not_see_forwarding(source):
 
 
 def test_statements_stored_wakes_the_forwarder(source):
-    from rianru.lrs.signals import statements_stored
+    from rianru.lrs.hooks import statements_stored
 
     statements_stored.connect(forwarding.wake, dispatch_uid="test-wake")
     try:
