@@ -12,7 +12,7 @@ from rianru.learners.errors import LearnerNotFound
 from rianru.learners.models import Learner, LearnerEmail, LearnerStatement
 from rianru.lrs import agents as xagents
 from rianru.lrs.agents import pick_language
-from rianru.lrs.validation import VOIDED_VERB
+from rianru.lrs.xapi.validation import VOIDED_VERB
 from rianru.network.models import City
 
 

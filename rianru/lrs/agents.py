@@ -4,7 +4,7 @@ mentions, statement equality and the `ids`/`canonical` formats. No database, no 
 import copy
 import re
 
-from rianru.lrs.validation import agent_ifis
+from rianru.lrs.xapi.validation import agent_ifis
 
 
 def agent_key(agent: dict) -> str:

@@ -43,7 +43,7 @@ from rianru.lrs import crypto
 from rianru.lrs.hooks import statements_stored
 from rianru.lrs.models import Attachment, Forwarding, ForwardingRejection, Statement
 from rianru.lrs.permissions import can_manage_forwarding
-from rianru.lrs.xapi import multipart_mixed
+from rianru.lrs.xapi.multipart import multipart_mixed
 from rianru.network.models import City
 
 log = logging.getLogger(__name__)

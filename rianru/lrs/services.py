@@ -38,7 +38,7 @@ from rianru.lrs.models import (
     StatementIndex,
 )
 from rianru.lrs.permissions import can_manage_credentials
-from rianru.lrs.validation import VOIDED_VERB
+from rianru.lrs.xapi.validation import VOIDED_VERB
 from rianru.network.models import City, Partner
 
 # --- credentials -------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from rianru.lrs.errors import Conflict
 from rianru.lrs.hooks import ResolvedActivity, activity_resolve
 from rianru.lrs.models import Credential, Statement
 from rianru.lrs.permissions import can_upload_statements
-from rianru.lrs.validation import DURATION_RE, IRI_RE, Invalid, validate_statement
+from rianru.lrs.xapi.validation import DURATION_RE, IRI_RE, Invalid, validate_statement
 from rianru.network.models import City, Partner
 from rianru.network.selectors import city_time_zone
 
