@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rianru.core.errors import ApplicationError
 from rianru.lrs.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized
 from rianru.lrs.models import Credential
-from rianru.lrs.services import credential_authenticate
+from rianru.lrs.services.credentials import credential_authenticate
 from rianru.lrs.xapi.multipart import multipart_mixed
 
 SUPPORTED_VERSIONS = ["1.0.3", "2.0.0"]
