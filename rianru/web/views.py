@@ -18,7 +18,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from rianru.catalogue import selectors as catalogue
 from rianru.lrs import selectors as lrs
 from rianru.lrs.permissions import Reader, statement_reader
-from rianru.lrs.verbs import KNOWN_VERBS
+from rianru.lrs.presentation import KNOWN_VERBS
 from rianru.network import selectors as network
 from rianru.network.errors import CityNotFound
 from rianru.network.http import city_page
