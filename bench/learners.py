@@ -35,8 +35,8 @@ def main() -> None:
 
     from rianru.learners import receivers, services
     from rianru.learners.models import LearnerStatement
+    from rianru.lrs.hooks import statements_stored
     from rianru.lrs.services import credential_create, statements_store
-    from rianru.lrs.signals import statements_stored
     from rianru.network.models import City, Partner
 
     city = City.objects.create(

@@ -30,4 +30,4 @@ RIANRU_SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / f"rianru-test-search-ind
 # A public address unlike the server's own, so tests see that identifiers come from the setting.
 RIANRU_PUBLIC_URL = "https://rianru.org"
 RIANRU_LRS_HOMEPAGE = RIANRU_PUBLIC_URL
-RIANRU_LRS_FORWARDER = "off"  # tests run the forwarder themselves (rianru.lrs.forwarding)
+RIANRU_LRS_FORWARDER = "off"  # tests run the forwarder themselves (rianru.lrs.forwarder)

@@ -8,6 +8,6 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         from rianru.catalogue import lrs_activities
-        from rianru.lrs.upload import register_activity_resolver
+        from rianru.lrs.hooks import register_activity_resolver
 
         register_activity_resolver(lrs_activities.resolve)

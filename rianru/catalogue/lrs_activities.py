@@ -1,13 +1,13 @@
 """Opportunities as xAPI activities: an opportunity's activity IRI is its canonical page URL.
 
-Registered with the LRS (`rianru.lrs.upload.register_activity_resolver`) so that a CSV upload may name an
+Registered with the LRS (`rianru.lrs.hooks.register_activity_resolver`) so that a CSV upload may name an
 opportunity by its Rianru id (`rianru:<city>:opportunity:<slug>`), its external id, its slug or its URL.
 """
 
 from rianru.catalogue import activities
 from rianru.catalogue.interchange.records import parse_own_id
 from rianru.catalogue.models import Opportunity
-from rianru.lrs.upload import ResolvedActivity
+from rianru.lrs.hooks import ResolvedActivity
 from rianru.network.models import City
 
 

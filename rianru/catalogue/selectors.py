@@ -32,8 +32,8 @@ from rianru.catalogue.activities import (
 )
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Session
 from rianru.frameworks.models import SdgGoal, SdgTarget
+from rianru.lrs.presentation import verb_label
 from rianru.lrs.selectors import activity_participation
-from rianru.lrs.verbs import verb_label
 from rianru.network.models import City, Partner
 from rianru.network.selectors import for_city, sorted_by_name
 

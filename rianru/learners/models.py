@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rianru.lrs.models import Statement
 from rianru.network.models import CityOwned
 
 
@@ -89,7 +88,7 @@ class LearnerStatement(models.Model):
     personal_data_fields = ("learner", "statement")
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="statement_links")
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    statement = models.ForeignKey("lrs.Statement", on_delete=models.CASCADE, related_name="+")
     stored = models.DateTimeField()  # the statement's: the record pages newest first without a join sort
 
     class Meta:

@@ -2,7 +2,7 @@
 
 import logging
 
-from rianru.lrs.signals import statements_stored
+from rianru.lrs.hooks import statements_stored
 
 logger = logging.getLogger(__name__)
 

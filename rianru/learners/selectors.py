@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rianru.learners.errors import LearnerNotFound
 from rianru.learners.models import Learner, LearnerEmail, LearnerStatement
-from rianru.lrs import agents as xagents
-from rianru.lrs.agents import pick_language
-from rianru.lrs.validation import VOIDED_VERB
+from rianru.lrs import presentation
+from rianru.lrs import selectors as lrs_selectors
+from rianru.lrs.presentation import VOIDED_VERB
 from rianru.network.models import City
 from rianru.network.selectors import city_home_page, public_url
 
@@ -41,7 +42,7 @@ def learner_agents(learner: Learner) -> list[dict]:
 
 
 def learner_agent_keys(learner: Learner) -> set[str]:
-    return {xagents.agent_key(agent) for agent in learner_agents(learner)}
+    return {lrs_selectors.agent_key(agent) for agent in learner_agents(learner)}
 
 
 def is_learner_key(key: str) -> bool:
@@ -50,7 +51,7 @@ def is_learner_key(key: str) -> bool:
 
 
 def learners_by_agent_key(*, city_id: int, keys: set[str]) -> dict[str, int]:
-    """Which learner of a city each agent key (`lrs.agents.agent_key` form) is: key -> learner pk.
+    """Which learner of a city each agent key (`lrs.selectors.agent_key` form) is: key -> learner pk.
 
     Accounts on the city's home page match by account name, mailboxes only by a verified address."""
     found: dict[str, int] = {}
@@ -128,39 +129,19 @@ class RecordEntry:
     completed: bool | None
 
 
-def text_in(language_map: dict | None, language: str) -> str:
-    if not language_map:
-        return ""
-    return next(iter(pick_language(language_map, [language, "en", "th"]).values()), "")
-
-
-def statement_entry(data: dict, stored: datetime, partner: str, language: str) -> RecordEntry:
+def statement_entry(data: dict, stored: datetime, partner: str) -> RecordEntry:
+    """A statement in the current language, in the words of `rianru.lrs.presentation` (as the statement
+    browser shows it)."""
     verb = data["verb"]
-    verb_text = text_in(verb.get("display"), language) or verb["id"].rstrip("/").rsplit("/", 1)[-1]
-    obj = data["object"]
-    object_type = obj.get("objectType", "Activity")
-    if object_type == "Activity":
-        object_text = text_in(obj.get("definition", {}).get("name"), language) or obj["id"]
-    elif object_type in ("Agent", "Group"):
-        object_text = obj.get("name", "")
-    else:
-        object_text = ""
     result = data.get("result", {})
-    score = result.get("score", {})
-    if "scaled" in score:
-        score_text = f"{round(score['scaled'] * 100)}%"
-    elif "raw" in score and "max" in score:
-        score_text = f"{score['raw']}/{score['max']}"
-    else:
-        score_text = str(score["raw"]) if "raw" in score else ""
     return RecordEntry(
         statement_id=data["id"],
-        verb=verb_text,
-        object=object_text,
+        verb=presentation.verb_label(verb["id"], verb.get("display")),
+        object=presentation.object_view(data["object"], opportunities={}, full=False).label,
         when=datetime.fromisoformat(data["timestamp"].replace("Z", "+00:00")),
         stored=stored,
         partner=partner,
-        score=score_text,
+        score=presentation.score_text(result.get("score")),
         completed=result.get("completion"),
     )
 
@@ -190,7 +171,8 @@ def learner_statements(
     entries = []
     for link in rows[:limit]:
         partner = link.statement.partner.localized("name") if link.statement.partner else ""
-        entries.append(statement_entry(link.statement.data, link.stored, partner, language))
+        with translation.override(language):
+            entries.append(statement_entry(link.statement.data, link.stored, partner))
     cursor = (rows[limit - 1].stored, rows[limit - 1].statement_id) if len(rows) > limit else None
     return entries, cursor
 

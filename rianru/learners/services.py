@@ -32,7 +32,6 @@ from rianru.learners.errors import (
 )
 from rianru.learners.models import Learner, LearnerEmail, LearnerStatement
 from rianru.learners.permissions import can_erase_learner, can_manage_learners
-from rianru.lrs import agents as xagents
 from rianru.lrs import selectors as lrs_selectors
 from rianru.lrs import services as lrs_services
 from rianru.network.models import City, CityMembership
@@ -219,7 +218,7 @@ def statements_link(*, city_id: int, statements: list[dict]) -> int:
     No query at all when no actor could be a learner (no mailbox, no account on this platform)."""
     wanted: dict[str, set[str]] = {}
     for statement in statements:
-        keys = {key for key in xagents.actor_keys(statement["actor"]) if selectors.is_learner_key(key)}
+        keys = {key for key in lrs_selectors.actor_keys(statement["actor"]) if selectors.is_learner_key(key)}
         if keys:
             wanted[statement["id"]] = keys
     if not wanted:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from rianru.core.admin import ReadOnlyAdmin
 from rianru.core.errors import ApplicationError
-from rianru.lrs import forwarding as forwarding_services
-from rianru.lrs import services, upload
+from rianru.lrs import services
 from rianru.lrs.models import Credential, Forwarding, ForwardingRejection, Scope, Statement
 from rianru.lrs.permissions import can_manage_forwarding
+from rianru.lrs.services import upload
 from rianru.network.admin import CityScopedMixin
 from rianru.network.models import CityMembership, Partner
 
@@ -341,13 +341,13 @@ class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
         data = form.cleaned_data
         try:
             if change:
-                forwarding_services.forwarding_update(
+                services.forwarding_update(
                     actor=request.user, forwarding=obj, name=data["name"], endpoint=data["endpoint"],
                     key=data["key"], secret=data.get("secret") or None, xapi_version=data["xapi_version"],
                     enabled=data["enabled"],
                 )  # fmt: skip
                 return
-            created = forwarding_services.forwarding_create(
+            created = services.forwarding_create(
                 actor=request.user, city=data["city"], endpoint=data["endpoint"], key=data["key"],
                 secret=data["secret"], xapi_version=data["xapi_version"], name=data["name"],
                 enabled=data["enabled"], from_now=data.get("from_now", False),
@@ -359,12 +359,12 @@ class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
     @admin.action(description=_("Send every statement again"))
     def rewind(self, request, queryset):
         for_each(request, queryset.select_related("city"),
-                 lambda row: forwarding_services.forwarding_rewind(actor=request.user, forwarding=row))  # fmt: skip
+                 lambda row: services.forwarding_rewind(actor=request.user, forwarding=row))  # fmt: skip
         messages.success(request, gettext("The selected forwardings send every statement again."))
 
     @admin.action(description=_("Try again now"))
     def retry_now(self, request, queryset):
-        for_each(request, queryset.select_related("city"), lambda row: forwarding_services.forwarding_update(
+        for_each(request, queryset.select_related("city"), lambda row: services.forwarding_update(
             actor=request.user, forwarding=row, enabled=row.enabled))  # fmt: skip
         messages.success(request, gettext("The selected forwardings are tried again at once."))
 
@@ -408,7 +408,7 @@ class ForwardingRejectionAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Send the selected statements again"))
     def send_again(self, request, queryset):
         try:
-            accepted, refused = forwarding_services.rejections_retry(actor=request.user, rejections=queryset)
+            accepted, refused = services.rejections_retry(actor=request.user, rejections=queryset)
         except ApplicationError as error:
             messages.error(request, error.message)
             return

@@ -4,7 +4,7 @@ mentions, statement equality and the `ids`/`canonical` formats. No database, no 
 import copy
 import re
 
-from rianru.lrs.validation import agent_ifis
+from rianru.lrs.xapi.validation import agent_ifis
 
 
 def agent_key(agent: dict) -> str:
@@ -161,7 +161,7 @@ def ids_format(statement: dict) -> dict:
     return result
 
 
-def pick_language(language_map: dict, preferred: list[str]) -> dict:
+def one_language(language_map: dict, preferred: list[str]) -> dict:
     """Keep one entry of a language map: the first preferred language present, else the first entry."""
     if not language_map:
         return language_map
@@ -190,16 +190,16 @@ def canonical_format(statement: dict, preferred: list[str], definitions: dict[st
             return
         for key in ("name", "description"):
             if key in found:
-                found[key] = pick_language(found[key], preferred)
+                found[key] = one_language(found[key], preferred)
         for key in ("choices", "scale", "source", "target", "steps"):
             for component in found.get(key, []):
                 if "description" in component:
-                    component["description"] = pick_language(component["description"], preferred)
+                    component["description"] = one_language(component["description"], preferred)
 
     def reduce(body: dict) -> None:
         verb = body["verb"]
         if "display" in verb:
-            verb["display"] = pick_language(verb["display"], preferred)
+            verb["display"] = one_language(verb["display"], preferred)
         obj = body["object"]
         if obj.get("objectType", "Activity") == "Activity":
             definition(obj)
@@ -211,7 +211,7 @@ def canonical_format(statement: dict, preferred: list[str], definitions: dict[st
         for attachment in body.get("attachments", []):
             for key in ("display", "description"):
                 if key in attachment:
-                    attachment[key] = pick_language(attachment[key], preferred)
+                    attachment[key] = one_language(attachment[key], preferred)
 
     reduce(result)
     return result

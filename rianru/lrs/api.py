@@ -7,7 +7,7 @@ from pydantic import Field
 
 from rianru.core.errors import NotFound
 from rianru.core.uploads import file_request_body, request_file
-from rianru.lrs.upload import max_bytes, statements_upload
+from rianru.lrs.services import max_bytes, statements_upload
 from rianru.network.models import Partner
 
 router = Router(tags=["learning record store"])

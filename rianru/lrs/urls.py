@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rianru.lrs import views
+from rianru.lrs.xapi import views
 
 app_name = "lrs"
 urlpatterns = [

@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rianru.catalogue.activities import opportunity_activity_ids, parse_opportunity_activity_id
 from rianru.core import thai
-from rianru.lrs.agents import agent_key
-from rianru.lrs.selectors import StatementQuery
-from rianru.lrs.verbs import ADL, ADL_CMI5, KNOWN_VERBS
+from rianru.lrs.presentation import ADL, ADL_CMI5, KNOWN_VERBS
+from rianru.lrs.selectors import StatementQuery, agent_key
 from rianru.web.statements import parse_cursor
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")

@@ -19,7 +19,7 @@ from rianru.catalogue import selectors as catalogue
 from rianru.core.http import fragment_requested
 from rianru.lrs import selectors as lrs
 from rianru.lrs.permissions import Reader, statement_reader
-from rianru.lrs.verbs import KNOWN_VERBS
+from rianru.lrs.presentation import KNOWN_VERBS
 from rianru.network import selectors as network
 from rianru.network.errors import CityNotFound
 from rianru.network.http import city_page

@@ -12,9 +12,9 @@ from rianru.catalogue.activities import (
 from rianru.catalogue.models import Opportunity
 from rianru.catalogue.tests.factories import OpportunityFactory
 from rianru.core.tests.html import parse_response
+from rianru.lrs.presentation import ADL
 from rianru.lrs.services import statements_store
 from rianru.lrs.tests.helpers import make_credential, statement
-from rianru.lrs.verbs import ADL
 from rianru.network.models import CityMembership
 from rianru.network.tests.factories import CityFactory, PartnerFactory
 

@@ -23,10 +23,10 @@ def xapi103(credential):
 @pytest.fixture(autouse=True)
 def forget_merged_definitions():
     """The process-wide memories (merged definitions, checked credentials) must not leak between tests."""
-    from rianru.lrs import services
+    from rianru.lrs.services import credentials, statements
 
-    services._defined.clear()
-    services._credentials.clear()
+    statements._defined.clear()
+    credentials._credentials.clear()
     yield
-    services._defined.clear()
-    services._credentials.clear()
+    statements._defined.clear()
+    credentials._credentials.clear()

@@ -7,8 +7,8 @@ import uuid
 from django.test import Client
 from django.test.client import ClientHandler
 
-from rianru.lrs.handler import XapiMiddlewareMixin
 from rianru.lrs.services import credential_create
+from rianru.lrs.xapi.handler import XapiMiddlewareMixin
 from rianru.network.tests.factories import PartnerFactory
 
 

@@ -145,7 +145,7 @@ def test_signed_statements(xapi):
 
 
 def test_attachments_larger_than_djangos_form_limit(xapi, monkeypatch):
-    from rianru.lrs import xapi as wire
+    from rianru.lrs.xapi import wire
 
     content = b"x" * (3 * 1024 * 1024)  # above DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
     data = statement(attachments=[attachment_meta(content)])

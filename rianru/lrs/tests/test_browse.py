@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from rianru.lrs import selectors
 from rianru.lrs.models import Statement
 from rianru.lrs.permissions import Reader, reader_of_credential, statement_reader
+from rianru.lrs.presentation import ADL, verb_label
 from rianru.lrs.selectors import StatementQuery
 from rianru.lrs.services import statements_store
 from rianru.lrs.tests.helpers import make_credential, statement
-from rianru.lrs.verbs import ADL, verb_label
 from rianru.network.models import CityMembership
 from rianru.network.tests.factories import CityFactory, PartnerFactory
 

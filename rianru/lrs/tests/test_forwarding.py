@@ -15,9 +15,9 @@ from django.test import Client
 from django.utils import timezone
 
 from rianru.core.errors import PermissionDenied, ValidationFailed
-from rianru.lrs import crypto, forwarding
+from rianru.lrs import crypto, forwarder
 from rianru.lrs.models import Forwarding, ForwardingRejection, Statement
-from rianru.lrs.services import statements_store
+from rianru.lrs.services import forwarding, statements_store
 from rianru.lrs.tests.helpers import make_credential, new_id, statement
 from rianru.lrs.tests.live import Target, free_port
 from rianru.network.models import CityMembership
@@ -66,20 +66,20 @@ def test_statements_reach_the_target_after_it_comes_up(source, target):
     store(other_city, 5)  # another city's statements are not forwarded
     row = setup_forwarding(source, target)
     # the target is not running yet: a failed attempt, nothing lost, the next one later
-    outcome = forwarding.forward_once(row)
+    outcome = forwarder.forward_once(row)
     assert "Cannot reach" in outcome.error
     row.refresh_from_db()
     assert (row.cursor, row.failures, row.forwarded) == (0, 1, 0)
     assert row.next_attempt_at > timezone.now()
     assert "Connection refused" in row.last_error
-    assert forwarding.forward_once(row).skipped == "waiting"
+    assert forwarder.forward_once(row).skipped == "waiting"
     # a second failure waits twice as long
-    forwarding.forward_once(row, now=row.next_attempt_at)
+    forwarder.forward_once(row, now=row.next_attempt_at)
     row.refresh_from_db()
     assert row.failures == 2
-    assert forwarding.backoff_seconds(2) == 2 * forwarding.backoff_seconds(1)
+    assert forwarder.backoff_seconds(2) == 2 * forwarder.backoff_seconds(1)
     target.start()
-    outcome = forwarding.forward_once(row, now=row.next_attempt_at)
+    outcome = forwarder.forward_once(row, now=row.next_attempt_at)
     assert (outcome.sent, outcome.error) == (150, "")
     row.refresh_from_db()
     assert (row.failures, row.last_error, row.next_attempt_at, row.forwarded) == (0, "", None, 150)
@@ -92,14 +92,14 @@ def test_statements_reach_the_target_after_it_comes_up(source, target):
     for key in ("actor", "verb", "object", "timestamp"):
         assert theirs[key] == mine[key]
     # nothing new: nothing sent; new statements: only they are sent
-    assert forwarding.forward_once(row).sent == 0
+    assert forwarder.forward_once(row).sent == 0
     newer = store(source, 3)
-    assert forwarding.forward_once(row).sent == 3
+    assert forwarder.forward_once(row).sent == 3
     assert set(newer) <= {s["id"] for s in target.statements()}
     # sending everything again duplicates nothing at the target
     before = len(target.statements())
     forwarding.forwarding_rewind(actor=None, forwarding=row)
-    assert forwarding.forward_once(row).sent == 153
+    assert forwarder.forward_once(row).sent == 153
     assert len(target.statements()) == before
 
 
@@ -113,7 +113,7 @@ def test_a_refused_statement_is_recorded_and_skipped(source, target):
     )  # fmt: skip
     later = store(source, 2)
     row = setup_forwarding(source, target, xapi_version="1.0.3")
-    outcome = forwarding.forward_once(row)
+    outcome = forwarder.forward_once(row)
     assert (outcome.sent, outcome.rejected, outcome.error) == (4, 1, "")
     rejection = ForwardingRejection.objects.get()
     assert str(rejection.statement.statement_id) == refused[0]
@@ -135,13 +135,13 @@ def test_a_wrong_secret_is_a_failure_not_a_rejection(source, target):
     row = forwarding.forwarding_create(
         actor=None, city=source.city, endpoint=target.url, key=target.key, secret="wrong"
     )
-    outcome = forwarding.forward_once(row)
+    outcome = forwarder.forward_once(row)
     assert "401" in outcome.error
     row.refresh_from_db()
     assert (row.cursor, row.failures) == (0, 1)
     assert not ForwardingRejection.objects.exists()
     forwarding.forwarding_update(actor=None, forwarding=row, secret=target.secret)
-    assert forwarding.forward_once(row).sent == 3
+    assert forwarder.forward_once(row).sent == 3
 
 
 def test_the_commands(source, target, capsys, monkeypatch):
@@ -191,7 +191,7 @@ def test_forwarding_from_now_skips_the_past(source, target):
     assert row.cursor == Statement.objects.latest("pk").pk
     target.start()
     new = store(source, 1)
-    assert forwarding.forward_once(row).sent == 1
+    assert forwarder.forward_once(row).sent == 1
     assert new[0] in {s["id"] for s in target.statements()}
 
 
@@ -200,28 +200,28 @@ def test_gaps_are_looked_at_again(source, target):
     target.start()
     first = store(source, 1)
     row = setup_forwarding(source, target)
-    assert forwarding.forward_once(row).sent == 1
+    assert forwarder.forward_once(row).sent == 1
     late = Statement.objects.get(statement_id=first[0])
     # pretend the statement committed late: the cursor passed its id, which is recorded as a gap
     Forwarding.objects.filter(pk=row.pk).update(
         cursor=late.pk + 1, gaps=[[late.pk, late.pk, timezone.now().isoformat()]]
     )
     row.refresh_from_db()
-    assert forwarding.forward_once(row).sent == 1
+    assert forwarder.forward_once(row).sent == 1
     row.refresh_from_db()
     assert row.gaps == []
     # a gap nobody filled is forgotten after GAP_SECONDS
-    old = (timezone.now() - dt.timedelta(seconds=forwarding.GAP_SECONDS + 1)).isoformat()
+    old = (timezone.now() - dt.timedelta(seconds=forwarder.GAP_SECONDS + 1)).isoformat()
     Forwarding.objects.filter(pk=row.pk).update(gaps=[[10**9, 10**9, old]])
     row.refresh_from_db()
-    forwarding.forward_once(row)
+    forwarder.forward_once(row)
     row.refresh_from_db()
     assert row.gaps == []
 
 
 def test_gap_arithmetic():
-    assert forwarding.without([[1, 10, "t"]], {1, 5, 10}) == [[2, 4, "t"], [6, 9, "t"]]
-    assert forwarding.without([[3, 3, "t"]], {3}) == []
+    assert forwarder.without([[1, 10, "t"]], {1, 5, 10}) == [[2, 4, "t"], [6, 9, "t"]]
+    assert forwarder.without([[3, 3, "t"]], {3}) == []
 
 
 def test_one_process_at_a_time(source, target):
@@ -229,7 +229,7 @@ def test_one_process_at_a_time(source, target):
     Forwarding.objects.filter(pk=row.pk).update(
         lease_owner="elsewhere", lease_until=timezone.now() + dt.timedelta(minutes=1)
     )
-    assert forwarding.forward_once(row).skipped == "busy"
+    assert forwarder.forward_once(row).skipped == "busy"
 
 
 def test_the_secret_is_stored_encrypted(source, settings):
@@ -325,30 +325,30 @@ def test_partner_admins_do_not_see_forwarding(source):
 
 
 def test_statements_stored_wakes_the_forwarder(source):
-    from rianru.lrs.signals import statements_stored
+    from rianru.lrs.hooks import statements_stored
 
-    statements_stored.connect(forwarding.wake, dispatch_uid="test-wake")
+    statements_stored.connect(forwarder.wake, dispatch_uid="test-wake")
     try:
-        forwarding._wake.clear()
+        forwarder._wake.clear()
         statements_stored.send(sender=Statement, city_id=1, partner_id=1, credential_id=1, statements=[])
-        assert forwarding._wake.is_set()
+        assert forwarder._wake.is_set()
     finally:
         statements_stored.disconnect(dispatch_uid="test-wake")
-        forwarding._wake.clear()
+        forwarder._wake.clear()
 
 
 def test_under_load_the_forwarder_looks_at_most_a_few_times_a_second():
     import threading
 
     stop = threading.Event()
-    forwarding._wake.set()  # statements were stored
+    forwarder._wake.set()  # statements were stored
     started = time.monotonic()
-    forwarding.wait_for_statements(stop, interval=30)
-    assert forwarding.WAKE_MIN_GAP <= time.monotonic() - started < 10
-    assert not forwarding._wake.is_set()
+    forwarder.wait_for_statements(stop, interval=30)
+    assert forwarder.WAKE_MIN_GAP <= time.monotonic() - started < 10
+    assert not forwarder._wake.is_set()
     # stopping does not wait for the gap
     stop.set()
-    forwarding._wake.set()
+    forwarder._wake.set()
     started = time.monotonic()
-    forwarding.wait_for_statements(stop, interval=30)
-    assert time.monotonic() - started < forwarding.WAKE_MIN_GAP
+    forwarder.wait_for_statements(stop, interval=30)
+    assert time.monotonic() - started < forwarder.WAKE_MIN_GAP

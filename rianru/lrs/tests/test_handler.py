@@ -13,7 +13,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from rianru.lrs import urls as lrs_urls
-from rianru.lrs.handler import (
+from rianru.lrs.models import Statement
+from rianru.lrs.tests.helpers import new_id, statement
+from rianru.lrs.xapi.handler import (
     SKIPPED_MIDDLEWARE,
     XAPI_ENVIRON_KEY,
     XapiWSGIHandler,
@@ -21,8 +23,6 @@ from rianru.lrs.handler import (
     xapi_middleware,
     xapi_paths,
 )
-from rianru.lrs.models import Statement
-from rianru.lrs.tests.helpers import new_id, statement
 
 
 def call_wsgi(

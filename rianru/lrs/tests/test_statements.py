@@ -279,7 +279,7 @@ def test_paging_a_filtered_query(xapi, ascending):
 def test_statements_stored_is_sent_once_per_batch_with_only_the_new_statements(
     committed_db, xapi, credential
 ):
-    from rianru.lrs.signals import statements_stored
+    from rianru.lrs.hooks import statements_stored
 
     heard = []
 

@@ -13,10 +13,10 @@ from django.test import Client
 from rianru.catalogue.tests.factories import OpportunityFactory
 from rianru.core.errors import PermissionDenied, ValidationFailed
 from rianru.core.models import AuditEvent
-from rianru.lrs import upload
 from rianru.lrs.models import Credential, Statement
+from rianru.lrs.services import upload
+from rianru.lrs.services.upload import UploadRejected, UploadTooLarge, statements_upload
 from rianru.lrs.tests.helpers import XapiClient, make_credential
-from rianru.lrs.upload import UploadRejected, UploadTooLarge, statements_upload
 from rianru.network.models import CityMembership
 from rianru.network.tests.factories import CityFactory, PartnerFactory
 

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from rianru.lrs.validation import Invalid, parse_timestamp, validate_agent_parameter, validate_statement
+from rianru.lrs.xapi.validation import Invalid, parse_timestamp, validate_agent_parameter, validate_statement
 
 BASE = {
     "actor": {"objectType": "Agent", "mbox": "mailto:learner@example.org"},

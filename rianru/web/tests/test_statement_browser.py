@@ -11,13 +11,13 @@ from django.utils import timezone
 from rianru.catalogue.activities import opportunity_activity_id
 from rianru.catalogue.tests.factories import OpportunityFactory
 from rianru.core.tests.html import parse_response
+from rianru.lrs.presentation import ADL, format_duration, mask_email
 from rianru.lrs.services import statements_store
 from rianru.lrs.tests.helpers import make_credential, statement
-from rianru.lrs.verbs import ADL
 from rianru.network.models import CityMembership
 from rianru.network.tests.factories import CityFactory, PartnerFactory
 from rianru.web import views
-from rianru.web.statements import format_duration, mask_email, parse_cursor
+from rianru.web.statements import parse_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,7 @@ def test_lists_mask_identifiers_and_link_opportunities(client, world):
     assert found[0]["Object"] == "Dinosaurs"
     page = parse_response(response)
     assert page.select_one("a.opportunity-link").get("href") == "/en/khon-kaen/opportunities/silk-weaving/"
-    assert found[1]["Result"] == "Score: 85 % Success: Yes Completed: Yes Duration: 1:05:30"
+    assert found[1]["Result"] == "Score: 85% Success: Yes Completed: Yes Duration: 1:05:30"
     assert found[0]["Result"] == "—"
     links = [a.get("href") for a in page.select("table.records tbody td.stored a")]
     assert links == [detail_url(world["museum_sid"]), detail_url(world["library_sid"])]

@@ -6,7 +6,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from rianru.lrs import forwarding
+from rianru.lrs import forwarder
 from rianru.network.models import City
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Forwarding statements; Ctrl-C stops."))
             stop = threading.Event()
             try:
-                forwarding.follow(interval=interval, stop=stop)
+                forwarder.follow(interval=interval, stop=stop)
             except KeyboardInterrupt:
                 stop.set()
             return
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         failed = False
         report = []
         while True:
-            results = forwarding.forward_all(city=city_row, ignore_backoff=retry_now)
+            results = forwarder.forward_all(city=city_row, ignore_backoff=retry_now)
             retry_now = False
             for row, outcome in results:
                 report.append((row, outcome))

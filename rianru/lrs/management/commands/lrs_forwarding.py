@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rianru.core.errors import ApplicationError
-from rianru.lrs import forwarding as service
+from rianru.lrs import selectors
 from rianru.lrs.models import Forwarding
+from rianru.lrs.services import forwarding as service
 from rianru.network.models import City
 
 
@@ -108,7 +109,7 @@ class Command(BaseCommand):
                 "failures": status.forwarding.failures,
                 "last_error": status.forwarding.last_error,
             }
-            for status in service.forwarding_status(city=city)
+            for status in selectors.forwarding_status(city=city)
         ]
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from rianru.core.commands import read_input
 from rianru.core.errors import ApplicationError
-from rianru.lrs.upload import UploadRejected, max_bytes, statements_upload
+from rianru.lrs.services import UploadRejected, max_bytes, statements_upload
 from rianru.network.models import Partner
 
 

@@ -143,7 +143,7 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
-        from rianru.lrs.forwarding import forwarding_status
+        from rianru.lrs.selectors import forwarding_status
 
         try:
             states = forwarding_status()

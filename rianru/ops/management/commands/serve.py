@@ -28,7 +28,7 @@ def start_search_indexer(worker) -> None:
 
 
 def start_lrs_forwarder(worker) -> None:
-    from rianru.lrs import forwarding
+    from rianru.lrs import forwarder as forwarding
 
     forwarding.start_in_background()
 

@@ -1,4 +1,5 @@
 """Forward a city's stored statements to another LRS, as a background job (docs/lrs.md, "Forwarding").
+Its configuration is written by `services.forwarding`.
 
 - `Forwarding.cursor` in the database is the truth: every statement with a pk up to it has been accepted
   by the target, except pks in `gaps`. The cursor moves only after the target answered 2xx, so nothing
@@ -28,22 +29,18 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import close_old_connections
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rianru.core.background import start_locked_thread
-from rianru.core.errors import PermissionDenied, ValidationFailed
-from rianru.core.models import audit
 from rianru.lrs import crypto
+from rianru.lrs.hooks import statements_stored
 from rianru.lrs.models import Attachment, Forwarding, ForwardingRejection, Statement
-from rianru.lrs.permissions import can_manage_forwarding
-from rianru.lrs.signals import statements_stored
-from rianru.lrs.xapi import multipart_mixed
+from rianru.lrs.xapi.multipart import multipart_mixed
 from rianru.network.models import City
 
 log = logging.getLogger(__name__)
@@ -59,7 +56,6 @@ BACKOFF_MAX = 900.0
 TIMEOUT = 30
 REFUSED = {400, 409, 413}
 REJECTIONS_BEFORE_PAUSE = 20
-VERSIONS = ("2.0.0", "1.0.3")
 
 
 class TargetUnavailable(Exception):
@@ -73,127 +69,6 @@ class Outcome:
     error: str = ""
     skipped: str = ""  # "busy", "waiting", "disabled"
     more: bool = False
-
-
-# --- configuration -----------------------------------------------------------------------------------
-
-
-def check_manage(actor, city: City) -> None:
-    if actor is not None and not can_manage_forwarding(actor, city):
-        raise PermissionDenied(_("Only the city's staff may forward its statements to another LRS."))
-
-
-def clean_endpoint(endpoint: str) -> str:
-    endpoint = endpoint.strip()
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValidationFailed(
-            _("The endpoint must be an http or https address such as https://lrs.example.org/xapi/."),
-            code="invalid_endpoint",
-        )
-    return endpoint if endpoint.endswith("/") else endpoint + "/"
-
-
-def forwarding_create(
-    *,
-    actor,
-    city: City,
-    endpoint: str,
-    key: str,
-    secret: str,
-    xapi_version: str = "2.0.0",
-    name: str = "",
-    enabled: bool = True,
-    from_now: bool = False,
-) -> Forwarding:
-    """A new target for the city's statements: all statements stored so far, or (`from_now`) only new ones."""
-    check_manage(actor, city)
-    if not key.strip() or not secret:
-        raise ValidationFailed(_("Give the key and the secret the other LRS gave you."), code="invalid")
-    if xapi_version not in VERSIONS:
-        raise ValidationFailed(_("The xAPI version must be 2.0.0 or 1.0.3."), code="invalid")
-    cursor = 0
-    if from_now:
-        cursor = Statement.objects.aggregate(last=Max("pk"))["last"] or 0
-    forwarding = Forwarding.objects.create(
-        city=city,
-        name=name.strip()[:200],
-        endpoint=clean_endpoint(endpoint),
-        key=key.strip(),
-        secret_encrypted=crypto.encrypt(secret),
-        xapi_version=xapi_version,
-        enabled=enabled,
-        cursor=cursor,
-    )
-    audit(actor=actor, action="lrs.forwarding_create", target=forwarding, city_slug=city.slug,
-          endpoint=forwarding.endpoint, from_now=from_now)  # fmt: skip
-    return forwarding
-
-
-def forwarding_update(
-    *,
-    actor,
-    forwarding: Forwarding,
-    name: str | None = None,
-    endpoint: str | None = None,
-    key: str | None = None,
-    secret: str | None = None,
-    xapi_version: str | None = None,
-    enabled: bool | None = None,
-) -> Forwarding:
-    """Change the configuration (None: unchanged). A new secret replaces the old one; it is never shown."""
-    check_manage(actor, forwarding.city)
-    changed = []
-    if name is not None:
-        forwarding.name = name.strip()[:200]
-        changed.append("name")
-    if endpoint is not None:
-        forwarding.endpoint = clean_endpoint(endpoint)
-        changed.append("endpoint")
-    if key is not None:
-        if not key.strip():
-            raise ValidationFailed(_("Give the key and the secret the other LRS gave you."), code="invalid")
-        forwarding.key = key.strip()
-        changed.append("key")
-    if secret:
-        forwarding.secret_encrypted = crypto.encrypt(secret)
-        changed.append("secret_encrypted")
-    if xapi_version is not None:
-        if xapi_version not in VERSIONS:
-            raise ValidationFailed(_("The xAPI version must be 2.0.0 or 1.0.3."), code="invalid")
-        forwarding.xapi_version = xapi_version
-        changed.append("xapi_version")
-    if enabled is not None:
-        forwarding.enabled = enabled
-        changed.append("enabled")
-    if changed:
-        # A new configuration deserves a try at once: forget the back-off.
-        forwarding.next_attempt_at = None
-        forwarding.save(update_fields=[*changed, "next_attempt_at", "updated_at"])
-        audit(actor=actor, action="lrs.forwarding_update", target=forwarding, city_slug=forwarding.city.slug,
-              fields=[field for field in changed if field != "secret_encrypted"] + (["secret"] if secret else []))  # fmt: skip
-    return forwarding
-
-
-def forwarding_rewind(*, actor, forwarding: Forwarding) -> Forwarding:
-    """Send every statement of the city again (the target keeps one copy of each)."""
-    check_manage(actor, forwarding.city)
-    forwarding.cursor, forwarding.gaps, forwarding.next_attempt_at = 0, [], None
-    forwarding.save(update_fields=["cursor", "gaps", "next_attempt_at", "updated_at"])
-    audit(actor=actor, action="lrs.forwarding_rewind", target=forwarding, city_slug=forwarding.city.slug)
-    return forwarding
-
-
-def reencrypt_secrets() -> int:
-    """Encrypt every stored secret with the current DJANGO_SECRET_KEY (after moving the old to the fallbacks)."""
-    count = 0
-    for forwarding in Forwarding.objects.all():
-        token = crypto.reencrypt(forwarding.secret_encrypted)
-        if token != forwarding.secret_encrypted:
-            forwarding.secret_encrypted = token
-            forwarding.save(update_fields=["secret_encrypted"])
-            count += 1
-    return count
 
 
 # --- the target ---------------------------------------------------------------------------------------
@@ -463,21 +338,6 @@ def forward_all(
     return results
 
 
-def rejections_retry(*, actor, rejections) -> tuple[int, int]:
-    """Send refused statements again now: (accepted, still refused)."""
-    accepted = refused = 0
-    for rejection in rejections.select_related("forwarding", "forwarding__city", "statement"):
-        check_manage(actor, rejection.forwarding.city)
-        run = Run(rejection.forwarding, timezone.now())
-        try:
-            run.send([rejection.statement])
-        except TargetUnavailable as error:
-            raise ValidationFailed(str(error), code="forwarding_unavailable") from None
-        accepted += run.outcome.sent
-        refused += run.outcome.rejected
-    return accepted, refused
-
-
 # --- the background job -------------------------------------------------------------------------------
 
 _wake = threading.Event()
@@ -539,27 +399,3 @@ def start_in_background() -> bool:
         name="rianru-lrs-forwarder", lock_path=settings.DATA_DIR / ".lrs-forwarder.lock", target=follow
     )
     return True
-
-
-# --- status -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Status:
-    forwarding: Forwarding
-    pending: int
-    rejected: int
-
-
-def forwarding_status(*, city: City | None = None) -> list[Status]:
-    rows = Forwarding.objects.select_related("city").order_by("city__slug", "pk")
-    if city is not None:
-        rows = rows.filter(city=city)
-    return [
-        Status(
-            forwarding=forwarding,
-            pending=Statement.objects.filter(city_id=forwarding.city_id, pk__gt=forwarding.cursor).count(),
-            rejected=ForwardingRejection.objects.filter(forwarding=forwarding).count(),
-        )
-        for forwarding in rows
-    ]
