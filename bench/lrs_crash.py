@@ -22,7 +22,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the project (
 
 from lrs import Client, statement  # noqa: E402
 
-from rianru.ops.serving import RunningServer  # noqa: E402
+from rianru.core.serving import RunningServer  # noqa: E402
 
 
 def main() -> int:

@@ -48,7 +48,7 @@ RESULTS = BENCH / "results"
 DOCS = ROOT / "docs" / "benchmarks.md"
 RIANRU = Path(sys.executable).parent / "rianru"
 sys.path.insert(0, str(ROOT))  # the child imports the project (config, rianru)
-from rianru.ops.serving import RunningServer, ServerDidNotStart  # noqa: E402 - after the path
+from rianru.core.serving import RunningServer, ServerDidNotStart  # noqa: E402 - after the path
 
 CITY = "khon-kaen"
 PG_DATABASE = "bench_search"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rianru.ops.serving import RunningServer, ServerDidNotStart
+from rianru.core.serving import RunningServer, ServerDidNotStart
 
 RIANRU = str(Path(sys.executable).parent / "rianru")
 
