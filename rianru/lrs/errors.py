@@ -4,11 +4,8 @@ These messages go to partner systems over the xAPI wire protocol and stay in Eng
 the specification), like the protocol's own property names.
 """
 
-from rianru.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-
-
-class XapiError(ApplicationError):
-    code = "xapi_error"
+from rianru.core.errors import ApplicationError, NotFound, PermissionDenied, TooLarge, ValidationFailed
+from rianru.core.errors import Conflict as CoreConflict
 
 
 class BadRequest(ValidationFailed):
@@ -28,9 +25,8 @@ class DocumentNotFound(NotFound):
     code = "not_found"
 
 
-class Conflict(ApplicationError):
+class Conflict(CoreConflict):
     code = "conflict"
-    status = 409
 
 
 class PreconditionFailed(ApplicationError):
@@ -38,9 +34,8 @@ class PreconditionFailed(ApplicationError):
     status = 412
 
 
-class PayloadTooLarge(ApplicationError):
+class PayloadTooLarge(TooLarge):
     code = "too_large"
-    status = 413
 
 
 class UnsupportedMediaType(ApplicationError):

@@ -1,4 +1,6 @@
-"""CSV uploads of attendance and completions: rows become statements, all or nothing, idempotent."""
+"""CSV uploads of attendance and completions (`rianru.lrs.services.upload`) end to end: rows become
+statements, all or nothing, idempotent. Here in catalogue because partners name the activity by an
+opportunity's slug or external id, which the resolver this app registers with the LRS turns into its page."""
 
 import json
 import uuid
@@ -11,11 +13,12 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from rianru.catalogue.tests.factories import OpportunityFactory
-from rianru.core.errors import PermissionDenied, ValidationFailed
+from rianru.core.errors import PermissionDenied, TooLarge, ValidationFailed
 from rianru.core.models import AuditEvent
 from rianru.lrs.models import Credential, Statement
 from rianru.lrs.services import upload
-from rianru.lrs.services.upload import UploadRejected, UploadTooLarge, statements_upload
+from rianru.lrs.services.upload import UploadRejected, statements_upload
+from rianru.lrs.tests.conftest import forget_merged_definitions  # noqa: F401 (autouse)
 from rianru.lrs.tests.helpers import XapiClient, make_credential
 from rianru.network.models import CityMembership
 from rianru.network.tests.factories import CityFactory, PartnerFactory
@@ -212,11 +215,11 @@ def test_a_file_with_a_byte_order_mark_is_read(partner):
 
 def test_limits(partner, settings):
     settings.RIANRU_LRS_UPLOAD_MAX_BYTES = 100
-    with pytest.raises(UploadTooLarge):
+    with pytest.raises(TooLarge):
         statements_upload(actor=None, partner=partner, data=GOOD)
     settings.RIANRU_LRS_UPLOAD_MAX_BYTES = 10_000
     settings.RIANRU_LRS_UPLOAD_MAX_ROWS = 2
-    with pytest.raises(UploadTooLarge):
+    with pytest.raises(TooLarge):
         statements_upload(actor=None, partner=partner, data=GOOD)
 
 

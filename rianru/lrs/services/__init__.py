@@ -63,7 +63,6 @@ from rianru.lrs.services.statements import (
 from rianru.lrs.services.upload import (
     UploadRejected,
     UploadResult,
-    UploadTooLarge,
     max_bytes,
     statements_upload,
     upload_credential,
@@ -80,7 +79,6 @@ __all__ = [
     "Erasure",
     "UploadRejected",
     "UploadResult",
-    "UploadTooLarge",
     "activities_define",
     "activity_merge",
     "agent_erase",

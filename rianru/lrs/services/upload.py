@@ -23,9 +23,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rianru.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from rianru.core.errors import PermissionDenied, TooLarge, ValidationFailed
 from rianru.core.models import audit
 from rianru.core.tabular import column_problems, csv_records
+from rianru.core.uploads import decode_upload
 from rianru.lrs import agents as xagents
 from rianru.lrs.errors import Conflict
 from rianru.lrs.hooks import ResolvedActivity, activity_resolve
@@ -45,8 +46,8 @@ from rianru.lrs.services.upload_cells import (
     parse_when,
 )
 from rianru.lrs.xapi.validation import IRI_RE, Invalid, validate_statement
-from rianru.network.models import City, Partner
-from rianru.network.selectors import city_time_zone
+from rianru.network.models import Partner
+from rianru.network.selectors import city_home_page, city_time_zone
 
 # The namespace of the UUID 5 statement ids of uploaded rows (never change it: re-uploads would duplicate).
 UPLOAD_NAMESPACE = uuid.UUID("6f1c9a52-3d0e-5b7e-9a4c-2b8d7e1f0a63")
@@ -79,11 +80,6 @@ class UploadRejected(ValidationFailed):
     """The file has errors: nothing was stored. `extra["errors"]` lists them by line."""
 
     code = "upload_invalid"
-
-
-class UploadTooLarge(ApplicationError):
-    code = "too_large"
-    status = 413
 
 
 @dataclass
@@ -125,33 +121,15 @@ def max_rows() -> int:
 
 def decode(data: bytes) -> str:
     """UTF-8 text, with or without a byte-order mark (Excel's "CSV UTF-8"); anything else is refused."""
-    if len(data) > max_bytes():
-        raise UploadTooLarge(
-            _("The file is larger than %(limit)s MB: split it into smaller files.")
-            % {"limit": round(max_bytes() / 1_000_000, 1)}
-        )
-    if not data.strip():
-        raise ValidationFailed(_("The file is empty."), code="malformed_file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            data.decode("cp874")
-            hint = " " + _("It looks like Thai Windows encoding (TIS-620).")
-        except UnicodeDecodeError:
-            pass
-        raise ValidationFailed(
-            _(
-                "The file is not UTF-8 text (byte %(position)s).%(hint)s In Excel choose “Save as” → "
-                "“CSV UTF-8 (comma delimited)”; in LibreOffice choose the character set Unicode (UTF-8)."
-            )
-            % {"position": exc.start, "hint": hint},
-            code="malformed_file",
-        ) from None
-    if "\x00" in text:
-        raise ValidationFailed(_("The file holds binary data, not CSV text."), code="malformed_file")
-    return text
+    return decode_upload(
+        data,
+        limit=max_bytes(),
+        not_utf8=_(
+            "The file is not UTF-8 text (byte %(position)s).%(hint)s In Excel choose “Save as” → "
+            "“CSV UTF-8 (comma delimited)”; in LibreOffice choose the character set Unicode (UTF-8)."
+        ),
+        binary=_("The file holds binary data, not CSV text."),
+    )
 
 
 def header_columns(cells: list[str]) -> list[str]:
@@ -302,16 +280,6 @@ class Reader:
         return statement, identity
 
 
-def city_home_page(city: City) -> str:
-    """The city's home page, the homePage of its learners' accounts (the learners app uses the same)."""
-    from django.urls import reverse
-    from django.utils import translation
-
-    base = settings.RIANRU_PUBLIC_URL
-    with translation.override(settings.LANGUAGE_CODE):
-        return base.rstrip("/") + reverse("web:city_home", kwargs={"city": city.slug})
-
-
 def read_file(partner: Partner, data: bytes) -> tuple[list[Row], list[dict], int]:
     """The rows' statements, every error ({line, column, message}) and the number of rows."""
     text = decode(data)
@@ -327,7 +295,7 @@ def read_file(partner: Partner, data: bytes) -> tuple[list[Row], list[dict], int
     for line, cells in rows_iter:
         count += 1
         if count > max_rows():
-            raise UploadTooLarge(
+            raise TooLarge(
                 _("The file has more than %(limit)s rows: split it into smaller files.")
                 % {"limit": max_rows()}
             )

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rianru.core.thai import gregorian_iso, gregorian_year
 from rianru.lrs.xapi.validation import DURATION_RE
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -55,7 +56,6 @@ THAI_DATE = re.compile(
     r"^(\d{1,2})\s*(\S+?)\s*(\d{4})(?:\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*น\.)?)?$"
 )
 EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-BUDDHIST_ERA_FROM = 2400  # a year from 2400 on is a Buddhist-era year (2567 BE = 2024 CE)
 
 
 class CellError(ValueError):
@@ -63,10 +63,6 @@ class CellError(ValueError):
         super().__init__(message)
         self.column = column
         self.message = message
-
-
-def gregorian(year: int) -> int:
-    return year - 543 if year >= BUDDHIST_ERA_FROM else year
 
 
 def parse_when(value: str, time_zone: dt.tzinfo) -> dt.datetime:
@@ -83,14 +79,17 @@ def parse_when(value: str, time_zone: dt.tzinfo) -> dt.datetime:
                     raise ValueError
                 month = THAI_MONTHS[month]
             moment = dt.datetime(
-                gregorian(int(year)), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+                gregorian_year(int(year)),
+                int(month),
+                int(day),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
             )
         else:
             if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
                 raise ValueError
-            year = int(text[:4])
-            if year >= BUDDHIST_ERA_FROM:
-                text = f"{gregorian(year):04d}{text[4:]}"
+            text = gregorian_iso(text)
             moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if len(text) > 10 else text)
     except (ValueError, OverflowError):
         raise CellError(
