@@ -2,16 +2,16 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.lrs import selectors, services
 from rianru.lrs.models import Credential
 from rianru.network.models import Partner
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Create, list, revoke or rotate the xAPI credentials (key and secret) of a partner."
 
     def add_arguments(self, parser):
@@ -35,28 +35,25 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, action, **options):
-        try:
-            if action in ("create", "list"):
-                partner = self.partner(options["city"], options["partner"])
-                if action == "list":
-                    return self.show_list(partner, options["json"])
-                credential, secret = services.credential_create(
-                    actor=None,
-                    partner=partner,
-                    scopes=options["scope"] or ["all"],
-                    name=options["name"],
-                    xapi_version=options["xapi_version"],
-                )
-                return self.show_secret(credential, secret, options["json"])
-            credential = self.credential(options["key"])
-            if action == "revoke":
-                services.credential_revoke(actor=None, credential=credential)
-                self.stdout.write(_("Credential %(key)s revoked.") % {"key": credential.key})
-                return None
-            credential, secret = services.credential_rotate(actor=None, credential=credential)
+        if action in ("create", "list"):
+            partner = self.partner(options["city"], options["partner"])
+            if action == "list":
+                return self.show_list(partner, options["json"])
+            credential, secret = services.credential_create(
+                actor=None,
+                partner=partner,
+                scopes=options["scope"] or ["all"],
+                name=options["name"],
+                xapi_version=options["xapi_version"],
+            )
             return self.show_secret(credential, secret, options["json"])
-        except ApplicationError as error:
-            raise CommandError(str(error.message)) from None
+        credential = self.credential(options["key"])
+        if action == "revoke":
+            services.credential_revoke(actor=None, credential=credential)
+            self.stdout.write(_("Credential %(key)s revoked.") % {"key": credential.key})
+            return None
+        credential, secret = services.credential_rotate(actor=None, credential=credential)
+        return self.show_secret(credential, secret, options["json"])
 
     def partner(self, city: str | None, slug: str | None) -> Partner:
         if not city or not slug:

@@ -3,17 +3,17 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand
 from rianru.lrs import selectors
 from rianru.lrs.models import Forwarding
 from rianru.lrs.services import forwarding as service
 from rianru.network.models import City
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Configure forwarding of a city's statements to another LRS. The secret is read from standard input "
         "(never from the command line) and stored encrypted."
@@ -35,31 +35,24 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON (add, list)")
 
     def handle(self, *args, action, **options):
-        try:
-            if action == "add":
-                return self.add(options)
-            if action == "list":
-                return self.show(options)
-            if action == "reencrypt":
-                count = service.reencrypt_secrets()
-                self.stdout.write(_("%(count)s secrets encrypted with the current key.") % {"count": count})
-                return None
-            row = self.forwarding(options["id"])
-            if action == "rewind":
-                service.forwarding_rewind(actor=None, forwarding=row)
-                self.stdout.write(_("Forwarding %(id)s sends every statement again.") % {"id": row.pk})
-            else:
-                service.forwarding_update(actor=None, forwarding=row, enabled=action == "enable")
-                self.stdout.write(
-                    (
-                        _("Forwarding %(id)s enabled.")
-                        if action == "enable"
-                        else _("Forwarding %(id)s disabled.")
-                    )
-                    % {"id": row.pk}
-                )
-        except ApplicationError as error:
-            raise CommandError(str(error.message)) from None
+        if action == "add":
+            return self.add(options)
+        if action == "list":
+            return self.show(options)
+        if action == "reencrypt":
+            count = service.reencrypt_secrets()
+            self.stdout.write(_("%(count)s secrets encrypted with the current key.") % {"count": count})
+            return None
+        row = self.forwarding(options["id"])
+        if action == "rewind":
+            service.forwarding_rewind(actor=None, forwarding=row)
+            self.stdout.write(_("Forwarding %(id)s sends every statement again.") % {"id": row.pk})
+        else:
+            service.forwarding_update(actor=None, forwarding=row, enabled=action == "enable")
+            self.stdout.write(
+                (_("Forwarding %(id)s enabled.") if action == "enable" else _("Forwarding %(id)s disabled."))
+                % {"id": row.pk}
+            )
 
     def city(self, slug: str | None) -> City:
         if not slug:

@@ -2,11 +2,10 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from rianru.core.commands import read_input
-from rianru.core.errors import ApplicationError
+from rianru.core.commands import ServiceCommand, read_input
 from rianru.lrs.services import UploadRejected, max_bytes, statements_upload
 from rianru.network.models import Partner
 
@@ -18,7 +17,7 @@ def error_line(error: dict) -> str:
     return _("Line %(line)s: %(message)s") % values
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Store a CSV file of attendance and completions as xAPI statements of a partner (docs/lrs.md). "
         "Every row is checked first; a file with an error stores nothing. Uploading it again stores nothing new."
@@ -50,8 +49,6 @@ class Command(BaseCommand):
             else:
                 for error in exc.extra["errors"]:
                     self.stderr.write(error_line(error))
-            raise CommandError(str(exc.message)) from None
-        except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         if as_json:
             self.stdout.write(dumps(result.as_dict()))
