@@ -19,17 +19,8 @@ from rianru.lrs.models import Credential, Forwarding, ForwardingRejection, Scope
 from rianru.lrs.permissions import can_manage_forwarding
 from rianru.lrs.services import upload
 from rianru.network.admin import CityScopedMixin
-from rianru.network.models import CityMembership, Partner
-
-
-def partner_admin_partner_ids(user) -> set[int] | None:
-    """The partners a partner administrator is limited to; None for superusers and city staff."""
-    if user.is_superuser:
-        return None
-    memberships = list(CityMembership.objects.filter(user=user))
-    if any(membership.role == CityMembership.Role.CITY_STAFF for membership in memberships):
-        return None
-    return {membership.partner_id for membership in memberships if membership.partner_id}
+from rianru.network.models import Partner
+from rianru.network.permissions import limited_partner_ids
 
 
 class CredentialForm(forms.ModelForm):
@@ -89,14 +80,14 @@ class CredentialAdmin(CityScopedMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
-        partner_ids = partner_admin_partner_ids(request.user)
+        partner_ids = limited_partner_ids(request.user)
         return rows if partner_ids is None else rows.filter(partner_id__in=partner_ids)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "partner":
             self.scope_choices(request, field)
-            partner_ids = partner_admin_partner_ids(request.user)
+            partner_ids = limited_partner_ids(request.user)
             if partner_ids is not None:
                 field.queryset = field.queryset.filter(pk__in=partner_ids)
         return field
@@ -196,7 +187,7 @@ class StatementAdmin(CityScopedMixin, ReadOnlyAdmin):
         partners = self.scope(request, Partner.objects.select_related("city")).order_by(
             "city__slug", "name_en"
         )
-        partner_ids = partner_admin_partner_ids(request.user)
+        partner_ids = limited_partner_ids(request.user)
         return partners if partner_ids is None else partners.filter(pk__in=partner_ids)
 
     def upload_view(self, request):
@@ -259,7 +250,7 @@ class StatementAdmin(CityScopedMixin, ReadOnlyAdmin):
         city_ids = self.managed_city_ids(request)
         if city_ids is not None:
             rows = rows.filter(city_id__in=city_ids)
-        partner_ids = partner_admin_partner_ids(request.user)
+        partner_ids = limited_partner_ids(request.user)
         return rows if partner_ids is None else rows.filter(partner_id__in=partner_ids)
 
 
@@ -301,21 +292,21 @@ class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
-        if partner_admin_partner_ids(request.user) is not None:
+        if limited_partner_ids(request.user) is not None:
             return rows.none()
         return rows
 
     def has_module_permission(self, request) -> bool:
-        return super().has_module_permission(request) and partner_admin_partner_ids(request.user) is None
+        return super().has_module_permission(request) and limited_partner_ids(request.user) is None
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj) and partner_admin_partner_ids(request.user) is None
+        return super().has_view_permission(request, obj) and limited_partner_ids(request.user) is None
 
     def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and partner_admin_partner_ids(request.user) is None
+        return super().has_add_permission(request) and limited_partner_ids(request.user) is None
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and partner_admin_partner_ids(request.user) is None
+        return super().has_change_permission(request, obj) and limited_partner_ids(request.user) is None
 
     def get_fields(self, request, obj=None):
         fields = ["city", "name", "endpoint", "key", "secret", "xapi_version", "enabled"]
@@ -335,7 +326,7 @@ class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and not can_manage_forwarding(request.user, obj.city):
             return False
-        return super().has_delete_permission(request, obj) and partner_admin_partner_ids(request.user) is None
+        return super().has_delete_permission(request, obj) and limited_partner_ids(request.user) is None
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -382,15 +373,15 @@ class ForwardingRejectionAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         rows = super().get_queryset(request)
         city_ids = managed_city_ids_of(request)
-        if partner_admin_partner_ids(request.user) is not None:
+        if limited_partner_ids(request.user) is not None:
             return rows.none()
         return rows if city_ids is None else rows.filter(forwarding__city_id__in=city_ids)
 
     def has_module_permission(self, request) -> bool:
-        return super().has_module_permission(request) and partner_admin_partner_ids(request.user) is None
+        return super().has_module_permission(request) and limited_partner_ids(request.user) is None
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj) and partner_admin_partner_ids(request.user) is None
+        return super().has_view_permission(request, obj) and limited_partner_ids(request.user) is None
 
     @admin.display(description=_("statement id"))
     def statement_uuid(self, obj: ForwardingRejection) -> str:

@@ -61,6 +61,19 @@ def partner_role(user, partner: Partner) -> str | None:
     return None
 
 
+def limited_partner_ids(user) -> set[int] | None:
+    """The partners a partner administrator is limited to; None for superusers and anyone who is city
+    staff somewhere (their cities limit them instead: `managed_city_ids`)."""
+    if not _active(user):
+        return set()
+    if user.is_superuser:
+        return None
+    memberships = list(CityMembership.objects.filter(user=user))
+    if any(membership.role == CITY_STAFF for membership in memberships):
+        return None
+    return {membership.partner_id for membership in memberships if membership.partner_id}
+
+
 def managed_city_ids(user) -> set[int] | None:
     """The ids of the cities a user may manage in the admin (any role); None means every city."""
     if not _active(user):
