@@ -13,8 +13,6 @@ import datetime as dt
 import json
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +28,7 @@ from rianru.core.errors import ApplicationError, ValidationFailed
 from rianru.frameworks.models import KflcItem, SdgGoal
 from rianru.network.models import City, Community, Partner, Sector, Zone
 from rianru.search import text
+from rianru.search.cache import results_cache
 from rianru.search.cards import Card
 from rianru.search.documents import BODY_DESCRIPTION_CHARS, parse_key
 from rianru.search.index import SCHEMA, reader
@@ -40,8 +39,6 @@ MAX_PAGE = 500
 MAX_RADIUS_KM = 100.0
 FACET_SIZE = 100
 MAX_CORRECTED_WORDS = 6
-# Searches whose results each server process keeps (about 150 KB each with the API's JSON: ≤ 40 MB).
-RESULT_CACHE_SIZE = 256
 TYPES = ("opportunity", "space", "partner")
 SORTS = ("relevance", "date", "distance")
 # (parameter, index field): facets whose values are chosen from lists and counted.
@@ -436,41 +433,6 @@ def _searcher() -> tuple[int, tantivy.Searcher]:
     if searcher is None:
         raise SearchUnavailable(_("The search index is not built yet. Run `rianru search rebuild`."))
     return generation, searcher
-
-
-class ResultCache:
-    """The last searches' results in this process, for the index generation they were computed on.
-
-    A search's answer depends only on the index and the request (words, facets, page, language), so a
-    result is reused until the index changes (like Solr's queryResultCache); the indexer's next commit
-    moves the generation on and the old entries are never read again.
-    """
-
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            result = self._entries.get(key)
-            if result is not None:
-                self._entries.move_to_end(key)
-            return result
-
-    def put(self, key, result) -> None:
-        with self._lock:
-            self._entries[key] = result
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-results_cache = ResultCache(RESULT_CACHE_SIZE)
 
 
 def _count_and_hits(searcher, query, params: SearchParams, order_by_date: bool):
