@@ -23,13 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rianru.catalogue import geo
-from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity
+from rianru.catalogue.models import LearningSpace, Opportunity
 from rianru.core.errors import ApplicationError, ValidationFailed
-from rianru.frameworks.models import KflcItem, SdgGoal
-from rianru.network.models import City, Community, Partner, Sector, Zone
+from rianru.network.models import City, Partner
 from rianru.search import text
 from rianru.search.cache import results_cache
 from rianru.search.cards import Card
+from rianru.search.choices import CACHE_SECONDS, FLAG_LABELS, allowed_values, value_labels
 from rianru.search.documents import BODY_DESCRIPTION_CHARS, parse_key
 from rianru.search.index import SCHEMA, reader
 
@@ -255,65 +255,6 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.count / self.params.page_size))
-
-
-# --- allowed values and labels, cached per city and language ----------------------------------------
-
-
-CACHE_SECONDS = 60
-
-
-def cache_keys(city_id: int) -> list[str]:
-    """What is cached per city: rows of this process are forgotten on a write, other workers' expire."""
-    return [f"search:choices:{city_id}:th", f"search:choices:{city_id}:en", f"search:space-points:{city_id}"]
-
-
-def _choices(city: City) -> dict[str, dict[str, str]]:
-    """{parameter: {value: label in the active language}}."""
-    language = "en" if (translation.get_language() or "th")[:2] == "en" else "th"
-    cache_key = f"search:choices:{city.pk}:{language}"
-    found = cache.get(cache_key)
-    if found is not None:
-        return found
-    kinds = {**dict(Opportunity.Kind.choices), **dict(LearningSpace.Kind.choices)}
-    choices = {
-        "type": {
-            "opportunity": _("Learning opportunities"),
-            "space": _("Learning spaces"),
-            "partner": _("Partner organisations"),
-        },
-        "kind": {k: str(v) for k, v in kinds.items()},
-        "life_stage": {s.code: s.name for s in LifeStage.objects.order_by("position")},
-        "sdg": {
-            str(g.number): f"{g.number}. {g.localized('name')}" for g in SdgGoal.objects.order_by("number")
-        },
-        "kflc": {
-            k.code: f"{k.code} {k.localized('title')}"
-            for k in KflcItem.objects.filter(level=KflcItem.Level.SUB_AREA).order_by("code")
-        },
-        "partner": {
-            p.slug: p.name for p in Partner.objects.filter(city=city).only("slug", "name_th", "name_en")
-        },
-        "sector": {k: str(v) for k, v in Sector.choices},
-        "zone": {str(z.number): z.name for z in Zone.objects.filter(city=city)},
-        "community": {c.slug: c.name for c in Community.objects.filter(city=city)},
-        "mode": {k: str(v) for k, v in Opportunity.Mode.choices},
-        "language": {k: str(v) for k, v in Opportunity.Language.choices},
-    }
-    cache.set(cache_key, choices, CACHE_SECONDS)
-    return choices
-
-
-def allowed_values(city: City) -> dict[str, set[str]]:
-    return {name: set(values) for name, values in _choices(city).items()}
-
-
-FLAG_LABELS = {
-    "free": lambda: _("Free"),
-    "certificate": lambda: _("With a certificate"),
-    "open_now": lambda: _("Open for registration now"),
-    "accessible": lambda: _("Step-free venue"),
-}
 
 
 # --- query building ---------------------------------------------------------------------------------
@@ -556,7 +497,7 @@ def facet_counts(
         result = searcher.aggregate(_all(_filter_clauses(params, city, without=without) + extra), aggregation)
         for name in names:
             counts[name] = {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", [])}
-    choices = _choices(city)
+    choices = value_labels(city)
     facets: dict[str, list[FacetValue]] = {}
     for param, _field in LIST_FACETS:
         selected = set(params.filters.get(param, ()))
