@@ -10,215 +10,35 @@ add a second value to it.
 """
 
 import datetime as dt
-import json
 import math
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import tantivy
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from rianru.catalogue import geo
-from rianru.catalogue.models import LearningSpace, Opportunity
-from rianru.core.errors import ApplicationError, ValidationFailed
-from rianru.network.models import City, Partner
+from rianru.network.models import City
 from rianru.search import text
 from rianru.search.cache import results_cache
-from rianru.search.cards import Card
-from rianru.search.choices import CACHE_SECONDS, FLAG_LABELS, allowed_values, value_labels
-from rianru.search.documents import BODY_DESCRIPTION_CHARS, parse_key
-from rianru.search.index import SCHEMA, reader
-
-TITLE_BOOST = 3.0
-MAX_PAGE_SIZE = 100
-MAX_PAGE = 500
-MAX_RADIUS_KM = 100.0
-FACET_SIZE = 100
-MAX_CORRECTED_WORDS = 6
-TYPES = ("opportunity", "space", "partner")
-SORTS = ("relevance", "date", "distance")
-# (parameter, index field): facets whose values are chosen from lists and counted.
-LIST_FACETS = (
-    ("type", "type"),
-    ("kind", "kind"),
-    ("life_stage", "life_stage"),
-    ("sdg", "sdg"),
-    ("kflc", "kflc"),
-    ("partner", "partner"),
-    ("sector", "sector"),
-    ("zone", "zone"),
-    ("community", "community"),
-    ("mode", "mode"),
-    ("language", "language"),
+from rianru.search.choices import FLAG_LABELS, value_labels
+from rianru.search.errors import SearchUnavailable
+from rianru.search.index import reader
+from rianru.search.query import (
+    FLAG_FACETS,
+    LIST_FACETS,
+    Hit,
+    SearchParams,
+    all_of,
+    any_of,
+    filter_clauses,
+    run,
+    spaces_within,
+    text_query,
 )
-# Yes/no facets: the parameter selects "true" in the field of the same name.
-FLAG_FACETS = ("free", "certificate", "open_now", "accessible")
+from rianru.search.suggest import suggest
 
-
-class SearchUnavailable(ApplicationError):
-    status = 503
-    code = "search_unavailable"
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """A validated search request (see `SearchParams.parse` for the rules)."""
-
-    q: str = ""
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list facets
-    flags: frozenset[str] = frozenset()  # flag facets set to yes
-    paid: bool = False  # free=false: paid only
-    age: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    lat: float | None = None
-    lon: float | None = None
-    radius_km: float = 5.0
-    near_community: str = ""  # the point is this community's (the mean of its learning spaces)
-    sort: str = ""
-    page: int = 1
-    page_size: int = 20
-
-    @property
-    def near(self) -> bool:
-        return self.lat is not None and self.lon is not None
-
-    @classmethod
-    def parse(cls, data, *, city: City) -> "SearchParams":
-        """From a query dict (request.GET or the API's parameters); raises ValidationFailed with reasons."""
-        errors: dict[str, str] = {}
-
-        def values(name: str) -> list[str]:
-            raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
-            if raw is None:
-                return []
-            raw = raw if isinstance(raw, list | tuple) else [raw]
-            out = []
-            for item in raw:
-                out += [part.strip() for part in str(item).split(",") if part.strip()]
-            return out[:50]
-
-        def one(name: str) -> str:
-            found = values(name)
-            return found[0] if found else ""
-
-        allowed = allowed_values(city)
-        filters = {}
-        for param, _field in LIST_FACETS:
-            chosen = values(param)
-            unknown = [v for v in chosen if v not in allowed[param]]
-            if unknown:
-                errors[param] = _("Unknown value for %(name)s: %(values)s") % {
-                    "name": param,
-                    "values": ", ".join(unknown[:5])[:200],
-                }
-            elif chosen:
-                filters[param] = tuple(dict.fromkeys(chosen))
-        flags, paid = set(), False
-        for name in FLAG_FACETS:
-            value = one(name).lower()
-            if value in ("", "any"):
-                continue
-            if value in ("true", "1", "yes", "on"):
-                flags.add(name)
-            elif value in ("false", "0", "no", "off") and name == "free":
-                paid = True
-            elif value not in ("false", "0", "no", "off"):
-                errors[name] = _("%(name)s must be true or false.") % {"name": name}
-
-        def number(name, cast, low, high):
-            value = one(name)
-            if not value:
-                return None
-            try:
-                result = cast(value)
-                if not (low <= result <= high) or (isinstance(result, float) and math.isnan(result)):
-                    raise ValueError
-                return result
-            except ValueError:
-                errors[name] = _("%(name)s must be a number from %(low)s to %(high)s.") % {
-                    "name": name,
-                    "low": low,
-                    "high": high,
-                }
-                return None
-
-        def day(name):
-            value = one(name)
-            if not value:
-                return None
-            try:
-                parsed = dt.date.fromisoformat(value)
-            except ValueError:
-                errors[name] = _("%(name)s must be a date like 2026-12-31.") % {"name": name}
-                return None
-            # A year of 2400 or more is a Buddhist-era year (BE = CE + 543).
-            return parsed.replace(year=parsed.year - 543) if parsed.year >= 2400 else parsed
-
-        age = number("age", int, 0, 120)
-        lat, lon = number("lat", float, -90, 90), number("lon", float, -180, 180)
-        radius = number("radius_km", float, 0.1, MAX_RADIUS_KM)
-        page = number("page", int, 1, MAX_PAGE) or 1
-        page_size = number("page_size", int, 1, MAX_PAGE_SIZE) or 20
-        date_from, date_to = day("date_from"), day("date_to")
-        if date_from and date_to and date_to < date_from:
-            errors["date_to"] = _("The end date must not be before the start date.")
-        if (lat is None) != (lon is None) and "lat" not in errors and "lon" not in errors:
-            errors["lat"] = _("Give both lat and lon, or neither.")
-        near_community = one("near_community")
-        if near_community and lat is None:
-            point = community_point(city, near_community)
-            if point is None:
-                errors["near_community"] = _(
-                    "Unknown community, or it has no learning space with a location."
-                )
-            else:
-                lat, lon = point
-        sort = one("sort")
-        if sort and sort not in SORTS:
-            errors["sort"] = _("sort must be one of: %(values)s") % {"values": ", ".join(SORTS)}
-        if sort == "distance" and lat is None:
-            errors["sort"] = _("Sorting by distance needs lat and lon.")
-        if errors:
-            raise ValidationFailed(_("The search request is not valid."), extra={"errors": errors})
-        return cls(
-            q=query_text(data)[: text.MAX_QUERY_CHARS],
-            filters=filters, flags=frozenset(flags), paid=paid, age=age, date_from=date_from,
-            date_to=date_to, lat=lat, lon=lon, radius_km=radius or 5.0, near_community=near_community,
-            sort=sort, page=page,
-            page_size=page_size,
-        )  # fmt: skip
-
-    def to_query(self) -> list[tuple[str, str]]:
-        """The URL query of this search (shareable; the page's links are built from it)."""
-        pairs = [("q", self.q)] if self.q else []
-        for param, _field in LIST_FACETS:
-            pairs += [(param, v) for v in self.filters.get(param, ())]
-        pairs += [(name, "true") for name in FLAG_FACETS if name in self.flags]
-        if self.paid:
-            pairs.append(("free", "false"))
-        for name in ("age", "date_from", "date_to") + (() if self.near_community else ("lat", "lon")):
-            if getattr(self, name) is not None:
-                pairs.append((name, str(getattr(self, name))))
-        if self.near_community:
-            pairs.append(("near_community", self.near_community))
-        if self.near:
-            pairs.append(("radius_km", f"{self.radius_km:g}"))
-        if self.sort:
-            pairs.append(("sort", self.sort))
-        return pairs
-
-
-def query_text(data) -> str:
-    """The words typed, whole: commas are part of a query (unlike facet lists)."""
-    raw = data.get("q") if not hasattr(data, "getlist") else (data.getlist("q") or [""])[0]
-    if isinstance(raw, list | tuple):
-        raw = raw[0] if raw else ""
-    return str(raw or "").strip()
+FACET_SIZE = 100
 
 
 @dataclass
@@ -227,18 +47,6 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-
-
-@dataclass
-class Hit:
-    type: str
-    pk: int
-    score: float
-    obj: object = None
-    distance_km: float | None = None
-    space_ids: list[int] = field(default_factory=list)
-    highlight: str = ""
-    title_highlight: str = ""
 
 
 @dataclass
@@ -257,115 +65,6 @@ class SearchResult:
         return max(1, math.ceil(self.count / self.params.page_size))
 
 
-# --- query building ---------------------------------------------------------------------------------
-
-
-def _term(field_name: str, value: str) -> tantivy.Query:
-    return tantivy.Query.term_query(SCHEMA, field_name, value)
-
-
-def _any_of(field_name: str, values: Iterable[str]) -> tantivy.Query:
-    return tantivy.Query.term_set_query(SCHEMA, field_name, list(values))
-
-
-def _all(clauses: list[tantivy.Query]) -> tantivy.Query:
-    if not clauses:
-        return tantivy.Query.all_query()
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, clause) for clause in clauses])
-
-
-def _word_query(token: str) -> tantivy.Query:
-    return tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Should, tantivy.Query.boost_query(_term("title", token), TITLE_BOOST)),
-            (tantivy.Occur.Should, _term("body", token)),
-        ]
-    )
-
-
-def _token_query(token: str) -> tantivy.Query:
-    """A word, or for a compound (ภาษาจีน) also both its halves (in ภาษา|จีนกลาง, indexed with จีน)."""
-    halves = text.compound_halves(token)
-    if not halves:
-        return _word_query(token)
-    both = tantivy.Query.boolean_query([(tantivy.Occur.Must, _word_query(half)) for half in halves])
-    return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Should, _word_query(token)), (tantivy.Occur.Should, both)]
-    )
-
-
-def text_query(tokens: list[str], *, require_all: bool = True) -> tantivy.Query | None:
-    if not tokens:
-        return None
-    per_token = [_token_query(token) for token in tokens]
-    occur = tantivy.Occur.Must if require_all else tantivy.Occur.Should
-    return tantivy.Query.boolean_query([(occur, clause) for clause in per_token])
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-def _filter_clauses(params: SearchParams, city: City, *, without: str | None = None) -> list[tantivy.Query]:
-    clauses = [_term("city", city.slug), _term("live", "true")]
-    for param, field_name in LIST_FACETS:
-        if param != without and params.filters.get(param):
-            clauses.append(_any_of(field_name, params.filters[param]))
-    for name in params.flags:
-        if name != without:
-            clauses.append(_term(name, "true"))
-    if params.paid and without != "free":
-        clauses.append(_term("free", "false"))
-    if params.age is not None:
-        clauses.append(
-            tantivy.Query.range_query(SCHEMA, "age_min", tantivy.FieldType.Integer, None, params.age)
-        )
-        clauses.append(
-            tantivy.Query.range_query(SCHEMA, "age_max", tantivy.FieldType.Integer, params.age, None)
-        )
-    if params.date_from or params.date_to:
-        clauses.append(
-            tantivy.Query.range_query(
-                SCHEMA, "session_days", tantivy.FieldType.Date,
-                _day_start(params.date_from) if params.date_from else None,
-                _day_start(params.date_to) if params.date_to else None,
-            )
-        )  # fmt: skip
-    return clauses
-
-
-# --- near me ----------------------------------------------------------------------------------------
-
-
-def _space_points(city: City) -> list[tuple[int, float, float]]:
-    cache_key = f"search:space-points:{city.pk}"
-    points = cache.get(cache_key)
-    if points is None:
-        points = [
-            (pk, float(lat), float(lon))
-            for pk, lat, lon in LearningSpace.objects.filter(city=city).values_list(
-                "pk", "latitude", "longitude"
-            )
-        ]
-        cache.set(cache_key, points, CACHE_SECONDS)
-    return points
-
-
-def community_point(city: City, slug: str) -> tuple[float, float] | None:
-    community = geo.community_find(city=city, slug=slug)
-    return geo.community_point(community) if community else None
-
-
-def spaces_within(city: City, lat: float, lon: float, radius_km: float) -> dict[int, float]:
-    """{space id: distance in km} for the city's learning spaces within the radius."""
-    found = {}
-    for pk, space_lat, space_lon in _space_points(city):
-        distance = geo.distance_km(lat, lon, space_lat, space_lon)
-        if distance <= radius_km:
-            found[pk] = distance
-    return found
-
-
 # --- the search -------------------------------------------------------------------------------------
 
 
@@ -374,52 +73,6 @@ def _searcher() -> tuple[int, tantivy.Searcher]:
     if searcher is None:
         raise SearchUnavailable(_("The search index is not built yet. Run `rianru search rebuild`."))
     return generation, searcher
-
-
-def _count_and_hits(searcher, query, params: SearchParams, order_by_date: bool):
-    offset = (params.page - 1) * params.page_size
-    if order_by_date:
-        result = searcher.search(
-            query, params.page_size, count=True, order_by_field="next_start", order=tantivy.Order.Asc,
-            offset=offset,
-        )  # fmt: skip
-    else:
-        result = searcher.search(query, params.page_size, count=True, offset=offset)
-    hits = []
-    for score, address in result.hits:
-        stored = searcher.doc(address).to_dict()
-        kind, pk = parse_key(stored["key"][0])
-        space_ids = [int(v) for v in stored.get("space_ids", [])]
-        card = Card(kind, pk, json.loads(bytes(stored["card"][0])))
-        score = float(score) if isinstance(score, float) else 0.0
-        hits.append(Hit(type=kind, pk=pk, score=score, space_ids=space_ids, obj=card))
-    return result.count, hits
-
-
-def _run(searcher, params: SearchParams, city: City, tokens: list[str], *, require_all=True, near=None):
-    clauses = _filter_clauses(params, city)
-    words = text_query(tokens, require_all=require_all)
-    if near is not None:
-        clauses.append(
-            _any_of("space_ids", [str(pk) for pk in near]) if near else tantivy.Query.empty_query()
-        )
-    sort = params.sort or ("distance" if params.near else "relevance" if tokens else "date")
-    if sort == "distance" and near:
-        # Score = closeness of the nearest learning space: the query itself only filters.
-        closeness = tantivy.Query.disjunction_max_query(
-            [
-                tantivy.Query.const_score_query(_term("space_ids", str(pk)), 1000.0 - distance)
-                for pk, distance in near.items()
-            ]
-        )
-        filters = clauses + ([words] if words else [])
-        query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, tantivy.Query.const_score_query(_all(filters), 0.0)),
-             (tantivy.Occur.Must, closeness)]
-        )  # fmt: skip
-        return query, *_count_and_hits(searcher, query, params, order_by_date=False)
-    query = _all(clauses + ([words] if words else []))
-    return query, *_count_and_hits(searcher, query, params, order_by_date=(sort == "date"))
 
 
 def search(*, city: City, params: SearchParams, now: dt.datetime | None = None) -> SearchResult:
@@ -438,20 +91,20 @@ def search(*, city: City, params: SearchParams, now: dt.datetime | None = None) 
 def _search(searcher, *, city: City, params: SearchParams, now: dt.datetime) -> SearchResult:
     tokens = text.query_tokens(params.q) if params.q else []
     near = spaces_within(city, params.lat, params.lon, params.radius_km) if params.near else None
-    _query, count, hits = _run(searcher, params, city, tokens, near=near)
+    _query, count, hits = run(searcher, params, city, tokens, near=near)
     suggestion, partial = None, False
     used_tokens = tokens
     if count == 0 and tokens:
         suggestion = suggest(searcher, params, city, tokens)
         if suggestion:
             corrected = text.query_tokens(suggestion)
-            _query, count, hits = _run(searcher, params, city, corrected, near=near)
+            _query, count, hits = run(searcher, params, city, corrected, near=near)
             if count:
                 used_tokens = corrected
             else:  # the corrected words exist, but not together: fall back to "some words"
                 suggestion, tokens = None, corrected
         if count == 0 and len(tokens) > 1:
-            _query, count, hits = _run(searcher, params, city, tokens, require_all=False, near=near)
+            _query, count, hits = run(searcher, params, city, tokens, require_all=False, near=near)
             partial, used_tokens = count > 0, tokens
     _hydrate(hits, city=city, tokens=used_tokens, near=near, now=now)
     facets = facet_counts(searcher, params, city, used_tokens, near=near, require_all=not partial)
@@ -471,7 +124,7 @@ def matching_opportunity_ids(
     only = replace(params, filters={**params.filters, "type": ("opportunity",)}, page=1, page_size=limit)
     tokens = text.query_tokens(only.q) if only.q else []
     near = spaces_within(city, only.lat, only.lon, only.radius_km) if only.near else None
-    _query, _count, hits = _run(searcher, only, city, tokens, near=near)
+    _query, _count, hits = run(searcher, only, city, tokens, near=near)
     return [hit.pk for hit in hits]
 
 
@@ -482,7 +135,7 @@ def facet_counts(
     words = text_query(tokens, require_all=require_all)
     extra = [words] if words else []
     if near is not None:
-        extra.append(_any_of("space_ids", [str(pk) for pk in near]) if near else tantivy.Query.empty_query())
+        extra.append(any_of("space_ids", [str(pk) for pk in near]) if near else tantivy.Query.empty_query())
     active = set(params.filters) | set(params.flags) | ({"free"} if params.paid else set())
     groups: dict[str | None, list[str]] = {None: []}
     for param, _field in LIST_FACETS:
@@ -494,7 +147,9 @@ def facet_counts(
         if not names:
             continue
         aggregation = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
-        result = searcher.aggregate(_all(_filter_clauses(params, city, without=without) + extra), aggregation)
+        result = searcher.aggregate(
+            all_of(filter_clauses(params, city, without=without) + extra), aggregation
+        )
         for name in names:
             counts[name] = {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", [])}
     choices = value_labels(city)
@@ -517,104 +172,6 @@ def facet_counts(
                        selected=name in params.flags)
         ]  # fmt: skip
     return facets
-
-
-# --- did you mean -----------------------------------------------------------------------------------
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance."""
-    previous2, previous = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _known(searcher, token: str) -> bool:
-    return searcher.doc_freq("title", token) > 0 or searcher.doc_freq("body", token) > 0
-
-
-def _fuzzy_documents(searcher, term: str, distance: int) -> list[tuple[str, int]]:
-    fields = ("title", "body", "surface") if term.isascii() else ("title", "body")
-    query = tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(SCHEMA, name, term, distance, True))
-            for name in fields
-        ]
-    )
-    return [
-        parse_key(searcher.doc(address)["key"][0])
-        for _score, address in searcher.search(query, 5, count=False).hits
-    ]
-
-
-def _surface_words(document_text: str) -> set[str]:
-    """The words of a text as a reader would type them: Thai words as segmented, Latin words whole
-    (index tokens of English are stems, which must not be offered as a correction)."""
-    normal = text.normalize(document_text)
-    latin = set(re.findall(r"[a-z]+", normal))
-    return latin | {token for token in text.index_tokens(document_text) if not token.isascii()}
-
-
-def _correct_word(searcher, word: str) -> str | None:
-    """The nearest word of the indexed documents to a misspelt one (edit distance 1 or 2), or None.
-    tantivy finds documents holding a near term; their text gives the word to offer."""
-    normal = text.normalize(word)
-    distance = 1 if len(normal) <= 4 else 2
-    terms = {normal, *(t for t in text.query_tokens(word) if not _known(searcher, t))}
-    found: set[tuple[str, int]] = set()
-    for term in terms:
-        found.update(_fuzzy_documents(searcher, term, distance))
-    best = None
-    for kind, pk in found:
-        for candidate in _surface_words(_document_text(kind, pk)):
-            if abs(len(candidate) - len(normal)) > distance or candidate == normal:
-                continue
-            d = edit_distance(normal, candidate)
-            if d <= distance and (best is None or (d, candidate) < best):
-                best = (d, candidate)
-    return best[1] if best else None
-
-
-def _document_text(kind: str, pk: int) -> str:
-    """What a document was indexed from (as `documents` builds it, without related rows)."""
-    if kind == "opportunity":
-        fields = ("title_th", "title_en", "summary_th", "summary_en", "description_th", "description_en")
-        row = Opportunity.objects.filter(pk=pk).values_list(*fields)
-    elif kind == "space":
-        fields = ("name_th", "name_en", "address_th", "address_en", "description_th", "description_en")
-        row = LearningSpace.objects.filter(pk=pk).values_list(*fields)
-    else:
-        row = Partner.objects.filter(pk=pk).values_list(
-            "name_th", "name_en", "short_name_en", "description_en"
-        )
-    return " ".join(part[:BODY_DESCRIPTION_CHARS] for part in (row.first() or ()) if part)
-
-
-def suggest(searcher, params: SearchParams, city: City, tokens: list[str]) -> str | None:
-    """A corrected query: the other keyboard layout if that finds something, else the query with each
-    unknown word replaced by the nearest known one (None if no word could be corrected)."""
-    first_page = replace(params, page=1)
-    swapped = text.keyboard_swap(params.q)
-    if swapped:
-        swapped_tokens = text.query_tokens(swapped)
-        if swapped_tokens and _run(searcher, first_page, city, swapped_tokens)[1]:
-            return swapped
-    words, changed = params.q.split()[:MAX_CORRECTED_WORDS], False
-    for position, word in enumerate(words):
-        if all(_known(searcher, token) for token in text.query_tokens(word)):
-            continue
-        corrected = _correct_word(searcher, word)
-        if corrected:
-            words[position], changed = corrected, True
-    if changed:
-        return " ".join(words)
-    return None
 
 
 # --- results ----------------------------------------------------------------------------------------
