@@ -1,5 +1,6 @@
 """Search: one query box over opportunities, learning spaces and partners, with facets, near me and
-"did you mean". The search page and `GET /api/v1/search` both call `search()`.
+"did you mean". The search page and `GET /api/v1/search` both call `search()` with the `SearchParams` that
+`rianru.search.forms` makes of the request.
 
 Ranking is tantivy's BM25 over segmented Thai and English, titles weighted `TITLE_BOOST` times the rest.
 Every word of the query must match; when none matches everything, the query is corrected (keyboard
