@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 
-from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from rianru.core.errors import ValidationFailed
@@ -32,10 +32,10 @@ from rianru.search.query import (
 )
 
 
-def search_params(data: QueryDict | Mapping[str, str | Sequence[str]], *, city: City) -> SearchParams:
+def search_params(data: MultiValueDict | Mapping[str, str | Sequence[str]], *, city: City) -> SearchParams:
     """The search `data` asks for: request.GET (every value of a repeated parameter), or the API's
     parameters (a value or a list per name). Raises ValidationFailed with a reason per parameter."""
-    if isinstance(data, QueryDict):
+    if isinstance(data, MultiValueDict):  # request.GET
         data = dict(data.lists())
     errors: dict[str, str] = {}
 
