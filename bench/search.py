@@ -401,7 +401,8 @@ def in_process(queries: list[str], rounds: int) -> dict:
     from django.utils import translation
 
     from rianru.network.models import City
-    from rianru.search import services
+    from rianru.search import selectors
+    from rianru.search.forms import search_params
 
     city = City.objects.get(slug=CITY)
     client = Client(HTTP_HOST="127.0.0.1")
@@ -409,8 +410,8 @@ def in_process(queries: list[str], rounds: int) -> dict:
 
     def service(line: str) -> int:
         with translation.override("th"):
-            params = services.SearchParams.parse(query_params(line), city=city)
-            return services.search(city=city, params=params).count
+            params = search_params(query_params(line), city=city)
+            return selectors.search(city=city, params=params).count
 
     def api(line: str) -> int:
         response = client.get(api_path(line))
@@ -939,7 +940,7 @@ def append_docs(results: dict, machine: dict, args, started: str, table: str) ->
 {table}
 
 Notes: the in-process API figure is the whole request through Django (URL routing, middleware, the ninja
-endpoint, JSON) without the network; the service figure is `services.search()` alone (search, facet
+endpoint, JSON) without the network; the service figure is `selectors.search()` alone (search, facet
 counts, the page of results from the cards stored in the index); both are computed every time (the result
 cache is off in process). Over HTTP the same queries run twice: with the result cache off (every search
 computed) and as served (each worker reuses a search's result until the index changes). The baseline is the catalogue's listing selector

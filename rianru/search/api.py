@@ -10,7 +10,9 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from rianru.network.selectors import city_get_remembered
-from rianru.search import services
+from rianru.search import selectors
+from rianru.search.forms import search_params
+from rianru.search.query import Hit
 
 router = Router(tags=["search"])
 
@@ -87,7 +89,7 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetValueOut]]
 
 
-def hit_out(hit: services.Hit) -> dict:
+def hit_out(hit: Hit) -> dict:
     card = hit.obj
     return {
         "id": hit.pk,
@@ -111,7 +113,7 @@ def hit_out(hit: services.Hit) -> dict:
     }
 
 
-def result_out(result: services.SearchResult) -> dict:
+def result_out(result: selectors.SearchResult) -> dict:
     params = result.params
     return {
         "query": params.q,
@@ -133,8 +135,8 @@ def search(request, query: Query[SearchQuery]):
     # Remembered per process: a search answered from the result cache then needs no database at all.
     city = city_get_remembered(slug=data.pop("city") or settings.RIANRU_DEFAULT_CITY)
     with translation.override("en" if language == "en" else "th"):
-        params = services.SearchParams.parse(data, city=city)
-        result = services.search(city=city, params=params)
+        params = search_params(data, city=city)
+        result = selectors.search(city=city, params=params)
         # Built to the SearchOut schema (the OpenAPI document) and sent as is: no second validation pass.
         # A result reused from the cache reuses its JSON too.
         body = result.rendered.get("api")

@@ -40,8 +40,8 @@ def _opportunity_relations_changed(sender, instance, action, reverse, pk_set, **
 
 
 def _forget_cached_choices(sender, instance, **kwargs):
-    """Facet labels and learning-space points are cached per city (rianru.search.services)."""
-    from rianru.search.services import cache_keys
+    """Facet labels and learning-space points are cached per city (rianru.search.choices)."""
+    from rianru.search.choices import cache_keys
 
     cache.delete_many(cache_keys(instance.city_id))
 

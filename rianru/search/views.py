@@ -12,7 +12,10 @@ from rianru.catalogue.selectors import feed_sessions
 from rianru.core.errors import ApplicationError
 from rianru.network.http import city_page
 from rianru.network.selectors import zone_list
-from rianru.search import services
+from rianru.search import selectors
+from rianru.search.errors import SearchUnavailable
+from rianru.search.forms import search_params
+from rianru.search.query import FLAG_FACETS, SearchParams
 
 RADII_KM = (1, 2, 5, 10, 25)
 FACET_TITLES = {
@@ -42,13 +45,13 @@ def search_page(request):
     city = request.city
     error, result = None, None
     try:
-        params = services.SearchParams.parse(request.GET, city=city)
+        params = search_params(request.GET, city=city)
     except ApplicationError as exc:
-        params, error = services.SearchParams(), exc
+        params, error = SearchParams(), exc
     status = 400 if error else 200
     try:
-        result = services.search(city=city, params=params, now=timezone.now())
-    except services.SearchUnavailable as exc:
+        result = selectors.search(city=city, params=params, now=timezone.now())
+    except SearchUnavailable as exc:
         error, status = exc, 503
     query = params.to_query()
     facet_groups = []
@@ -73,7 +76,7 @@ def search_page(request):
         "radii": RADII_KM,
         "first_rank": (params.page - 1) * params.page_size + 1,
         "facet_groups": facet_groups,
-        "flags": [(name, result.facets[name][0]) for name in services.FLAG_FACETS] if result else [],
+        "flags": [(name, result.facets[name][0]) for name in FLAG_FACETS] if result else [],
         "communities": [
             c for zone in zone_list(city=city, with_communities=True) for c in zone.communities.all()
         ],
@@ -93,8 +96,8 @@ def search_ics(request):
     sessions), as iCalendar."""
     city = request.city
     try:
-        params = services.SearchParams.parse(request.GET, city=city)
-        ids = services.matching_opportunity_ids(city=city, params=params)
+        params = search_params(request.GET, city=city)
+        ids = selectors.matching_opportunity_ids(city=city, params=params)
     except ApplicationError as exc:
         return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
     sessions = feed_sessions(city=city, since=timezone.now()).filter(opportunity_id__in=ids)[

@@ -179,7 +179,8 @@ def test_a_city_without_the_demo_is_refused(db):
 
 
 def test_after_a_rebuild_search_finds_synthetic_opportunities(city, settings, tmp_path):
-    from rianru.search import indexer, services
+    from rianru.search import indexer, selectors
+    from rianru.search.forms import search_params
     from rianru.search.index import reader
 
     settings.RIANRU_SEARCH_INDEX_DIR = tmp_path / "index"
@@ -187,8 +188,8 @@ def test_after_a_rebuild_search_finds_synthetic_opportunities(city, settings, tm
     try:
         indexer.rebuild()
         opportunity = synthetic(city).filter(status=Opportunity.Status.PUBLISHED).order_by("pk").first()
-        params = services.SearchParams.parse({"q": opportunity.title_en, "type": "opportunity"}, city=city)
-        found = services.search(city=city, params=params)
+        params = search_params({"q": opportunity.title_en, "type": "opportunity"}, city=city)
+        found = selectors.search(city=city, params=params)
         assert opportunity.pk in [hit.pk for hit in found.hits[:3]]
     finally:
         reader.refresh()

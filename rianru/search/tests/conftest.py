@@ -2,8 +2,8 @@ import pytest
 from django.core.cache import cache
 
 from rianru.search import indexer
+from rianru.search.cache import results_cache
 from rianru.search.index import reader
-from rianru.search.services import results_cache
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,8 @@ from rianru.catalogue.tests.factories import (
     TopicFactory,
 )
 from rianru.network.tests.factories import CityFactory, PartnerFactory
-from rianru.search import indexer, services
+from rianru.search import indexer, selectors
+from rianru.search.forms import search_params
 from rianru.search.index import read_state
 from rianru.search.models import SearchChange
 
@@ -21,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def found(city, q="", **filters):
-    params = services.SearchParams.parse({"q": q, **filters}, city=city)
-    return {(hit.type, hit.pk) for hit in services.search(city=city, params=params).hits}
+    params = search_params({"q": q, **filters}, city=city)
+    return {(hit.type, hit.pk) for hit in selectors.search(city=city, params=params).hits}
 
 
 def test_rebuild_indexes_public_rows_only(city, search_index):
@@ -152,10 +153,10 @@ def test_results_are_reused_until_another_writer_commits(city, search_index, set
     opportunity = OpportunityFactory(city=city, title_en="Basket weaving")
     SessionFactory(opportunity=opportunity)
     search_index.build()
-    params = services.SearchParams.parse({"q": "basket"}, city=city)
-    first = services.search(city=city, params=params)
-    assert services.search(city=city, params=params) is first  # reused
-    assert services.search(city=city, params=services.SearchParams.parse({"q": "basket", "page_size": "5"},
+    params = search_params({"q": "basket"}, city=city)
+    first = selectors.search(city=city, params=params)
+    assert selectors.search(city=city, params=params) is first  # reused
+    assert selectors.search(city=city, params=search_params({"q": "basket", "page_size": "5"},
                                                                          city=city)) is not first  # fmt: skip
     opportunity.title_en = "Basket weaving and kayaking"
     opportunity.save()
@@ -166,7 +167,7 @@ def test_results_are_reused_until_another_writer_commits(city, search_index, set
         index_writer.add_document(doc.to_tantivy())
         index_writer.commit()
     time.sleep(READER_CHECK_SECONDS * 2)
-    fresh = services.search(city=city, params=params)
+    fresh = selectors.search(city=city, params=params)
     assert fresh is not first
     assert fresh.hits[0].obj.title_en == "Basket weaving and kayaking"
     assert found(city, "kayaking") == {("opportunity", opportunity.pk)}
@@ -176,8 +177,8 @@ def test_without_the_result_cache_every_search_is_computed(city, search_index, s
     settings.RIANRU_SEARCH_RESULT_CACHE = False
     OpportunityFactory(city=city, title_en="Basket weaving")
     search_index.build()
-    params = services.SearchParams.parse({"q": "basket"}, city=city)
-    first = services.search(city=city, params=params)
-    again = services.search(city=city, params=params)
+    params = search_params({"q": "basket"}, city=city)
+    first = selectors.search(city=city, params=params)
+    again = selectors.search(city=city, params=params)
     assert again is not first
     assert [hit.pk for hit in again.hits] == [hit.pk for hit in first.hits]

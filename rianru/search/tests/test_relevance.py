@@ -26,7 +26,8 @@ from django.utils import timezone
 from rianru.catalogue.tests.factories import LearningSpaceFactory, OpportunityFactory, SessionFactory
 from rianru.frameworks.services import reference_load
 from rianru.network.tests.factories import CityFactory, CommunityFactory, PartnerFactory, ZoneFactory
-from rianru.search import indexer, services, text
+from rianru.search import indexer, selectors, text
+from rianru.search.forms import search_params
 from rianru.search.index import reader
 
 pytestmark = pytest.mark.django_db
@@ -90,12 +91,12 @@ def catalogue(django_db_setup, django_db_blocker, tmp_path_factory):
         reader.refresh()
 
 
-def run(city, q: str) -> services.SearchResult:
-    params = services.SearchParams.parse({"q": q, "page_size": str(TOP)}, city=city)
-    return services.search(city=city, params=params)
+def run(city, q: str) -> selectors.SearchResult:
+    params = search_params({"q": q, "page_size": str(TOP)}, city=city)
+    return selectors.search(city=city, params=params)
 
 
-def ranked(result: services.SearchResult) -> list[str]:
+def ranked(result: selectors.SearchResult) -> list[str]:
     return [f"{hit.type}:{hit.obj.slug}" for hit in result.hits]
 
 

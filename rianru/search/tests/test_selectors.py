@@ -13,7 +13,8 @@ from rianru.core.errors import ValidationFailed
 from rianru.frameworks.models import SdgGoal
 from rianru.network.models import Sector
 from rianru.network.tests.factories import PartnerFactory
-from rianru.search import services
+from rianru.search import selectors
+from rianru.search.forms import search_params
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def run(city, q="", **filters):
     data["q"] = q
     for name, value in filters.items():
         data.setlist(name, value if isinstance(value, list) else [value])
-    return services.search(city=city, params=services.SearchParams.parse(data, city=city))
+    return selectors.search(city=city, params=search_params(data, city=city))
 
 
 def keys(result):
@@ -244,7 +245,7 @@ def test_hostile_queries_are_answered_cleanly(city, catalogue, query):
 )
 def test_bad_parameters_are_refused_with_a_reason(city, catalogue, filters, field):
     with pytest.raises(ValidationFailed) as error:
-        services.SearchParams.parse(filters, city=city)
+        search_params(filters, city=city)
     assert field in error.value.extra["errors"]
 
 
@@ -256,12 +257,10 @@ def test_paging_is_stable_and_counted(city, catalogue):
 
 
 def test_params_round_trip_through_the_url(city, catalogue):
-    params = services.SearchParams.parse(
+    params = search_params(
         {"q": "cooking", "sdg": ["4"], "free": "true", "age": "30", "sort": "date"}, city=city
     )
-    again = services.SearchParams.parse(
-        QueryDict("&".join(f"{k}={v}" for k, v in params.to_query())), city=city
-    )
+    again = search_params(QueryDict("&".join(f"{k}={v}" for k, v in params.to_query())), city=city)
     assert again == params
 
 
