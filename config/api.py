@@ -3,11 +3,13 @@
 Errors are RFC 7807 `application/problem+json` documents with HTTP 4xx statuses; invalid input is 400.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from rianru.catalogue.api import router as catalogue_router
 from rianru.catalogue.api_opendata import router as opendata_router
@@ -16,7 +18,28 @@ from rianru.lrs.api import router as lrs_router
 from rianru.network.api import router as network_router
 from rianru.search.api import router as search_router
 
-api = NinjaAPI(
+
+class StrictOpenAPISchema(OpenAPISchema):
+    """Ninja's OpenAPI document, refusing two different component schemas of one name.
+
+    Ninja names a component after its class and keeps the last of two that share a name, so two enums both
+    called `Kind` silently became one schema that half of the responses broke."""
+
+    def add_schema_definitions(self, definitions: dict) -> None:
+        for name, schema in definitions.items():
+            if name in self.schemas and self.schemas[name] != schema:
+                raise ImproperlyConfigured(f"Two API schemas are named {name!r}: give one a name of its own.")
+        super().add_schema_definitions(definitions)
+
+
+class RianruAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return StrictOpenAPISchema(self, path_prefix)
+
+
+api = RianruAPI(
     title="Rianru API",
     version="1",
     description="Open data of UNESCO learning cities: partner networks, learning opportunities and spaces. "
