@@ -65,7 +65,7 @@ def test_opportunity_detail_has_sessions_and_vocabularies(client, cities):
 
 
 @pytest.mark.parametrize(
-    ("url", "status", "title"),
+    ("url", "status", "code"),
     [
         ("/api/v1/cities/atlantis/", 404, "city_not_found"),
         ("/api/v1/cities/khon-kaen/opportunities/?sdg=99", 400, "invalid"),
@@ -75,12 +75,12 @@ def test_opportunity_detail_has_sessions_and_vocabularies(client, cities):
         ("/api/v1/cities/khon-kaen/partners/nobody/", 404, "not_found"),
     ],
 )
-def test_bad_input_is_a_problem_document(client, cities, url, status, title):
+def test_bad_input_is_a_problem_document(client, cities, url, status, code):
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert body["status"] == status and body["title"] == title and body["detail"]
+    assert body["status"] == status and body["code"] == code and body["detail"]
     assert "<script>" not in response.content.decode()
 
 

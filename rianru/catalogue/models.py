@@ -52,18 +52,39 @@ class Topic(BilingualMixin, models.Model):
         return self.localized("name")
 
 
+# Choices that the JSON API publishes are module-level classes with names of their own: the OpenAPI schema
+# names an enum after its class, and two nested classes both called `Kind` were one schema (config/api.py now
+# refuses such a clash). The models keep `Opportunity.Kind` and the like as aliases.
+
+
+class LearningSpaceKind(models.TextChoices):
+    LIBRARY = "library", _("Library")
+    MUSEUM = "museum", _("Museum")
+    PARK = "park", _("Park")
+    COMMUNITY_LEARNING_CENTRE = "community_learning_centre", _("Community learning centre")
+    SCHOOL = "school", _("School")
+    UNIVERSITY = "university", _("University")
+    TEMPLE = "temple", _("Temple")
+    PRIVATE_VENUE = "private_venue", _("Private venue")
+    HERITAGE = "heritage", _("Heritage site")
+    SPORTS = "sports", _("Sports venue")
+
+
+class OpportunityKind(models.TextChoices):
+    COURSE = "course", _("Course")
+    WORKSHOP = "workshop", _("Workshop")
+    EVENT = "event", _("Event")
+    ONLINE_RESOURCE = "online_resource", _("Online resource")
+
+
+class OpportunityMode(models.TextChoices):
+    ONLINE = "online", _("Online")
+    ONSITE = "onsite", _("On site")
+    BLENDED = "blended", _("Blended")
+
+
 class LearningSpace(BilingualMixin, CityOwned):
-    class Kind(models.TextChoices):
-        LIBRARY = "library", _("Library")
-        MUSEUM = "museum", _("Museum")
-        PARK = "park", _("Park")
-        COMMUNITY_LEARNING_CENTRE = "community_learning_centre", _("Community learning centre")
-        SCHOOL = "school", _("School")
-        UNIVERSITY = "university", _("University")
-        TEMPLE = "temple", _("Temple")
-        PRIVATE_VENUE = "private_venue", _("Private venue")
-        HERITAGE = "heritage", _("Heritage site")
-        SPORTS = "sports", _("Sports venue")
+    Kind = LearningSpaceKind
 
     class Facility(models.TextChoices):
         WIFI = "wifi", _("Wi-Fi")
@@ -186,16 +207,8 @@ class LearningSpace(BilingualMixin, CityOwned):
 class Opportunity(BilingualMixin, CityOwned):
     """A learning opportunity offered by a partner: a course, workshop, event or online resource."""
 
-    class Kind(models.TextChoices):
-        COURSE = "course", _("Course")
-        WORKSHOP = "workshop", _("Workshop")
-        EVENT = "event", _("Event")
-        ONLINE_RESOURCE = "online_resource", _("Online resource")
-
-    class Mode(models.TextChoices):
-        ONLINE = "online", _("Online")
-        ONSITE = "onsite", _("On site")
-        BLENDED = "blended", _("Blended")
+    Kind = OpportunityKind
+    Mode = OpportunityMode
 
     class Language(models.TextChoices):
         THAI = "th", _("Thai")

@@ -1,4 +1,25 @@
-"""Application errors: services raise these; pages show them, the API renders RFC 7807 problems."""
+"""Application errors: services raise these; pages show them (on their form, or as an error page with the
+error's status: rianru.web.middleware), the API renders RFC 9457 problems (config/problems.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+# The title of an error page or problem document, by HTTP status.
+STATUS_TITLES = {
+    400: _("Invalid request"),
+    401: _("Sign-in needed"),
+    403: _("Not allowed"),
+    404: _("Not found"),
+    409: _("Conflict"),
+    413: _("Too large"),
+    415: _("Unsupported media type"),
+    429: _("Too many requests"),
+    503: _("Temporarily unavailable"),
+}
+
+
+def status_title(status: int) -> str:
+    """A short translated title for an error of this HTTP status ("Not found", "Not allowed"...)."""
+    return str(STATUS_TITLES.get(status) or (_("Server error") if status >= 500 else _("Request failed")))
 
 
 class ApplicationError(Exception):

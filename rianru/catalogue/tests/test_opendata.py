@@ -688,7 +688,7 @@ def test_api_import_needs_city_staff(client, catalogue, yala):
     CityMembership.objects.create(user=outsider, city=yala)
     client.force_login(outsider)
     refused = client.post(IMPORT, body, content_type="text/csv")
-    assert refused.status_code == 403 and refused.json()["title"] == "permission_denied"
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
     assert not Opportunity.objects.filter(external_id="ext-1").exists()
 
     client.force_login(users.create_superuser(username="root"))
@@ -715,7 +715,7 @@ def test_api_import_reports_errors_as_a_problem(client, catalogue):
     response = client.post(IMPORT, bad, content_type="text/csv")
     assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
     problem = response.json()
-    assert problem["title"] == "import_invalid" and problem["invalid_records"] == 1
+    assert problem["code"] == "import_invalid" and problem["invalid_records"] == 1
     # The API's paths carry no language prefix: like every unprefixed path, it answers in Thai.
     assert problem["errors"] == [{"line": 3, "field": "provider", "message": "ไม่มีภาคี “nobody” ในเมืองนี้"}]
     assert not Opportunity.objects.filter(external_id__in=["ext-1", "ext-2"]).exists()
@@ -725,5 +725,5 @@ def test_api_import_reports_errors_as_a_problem(client, catalogue):
     assert not Opportunity.objects.filter(external_id="ext-1").exists()
 
     garbage = client.post(IMPORT, bytes(range(256)), content_type="application/octet-stream")
-    assert garbage.status_code == 400 and garbage.json()["title"] == "malformed_file"
+    assert garbage.status_code == 400 and garbage.json()["code"] == "malformed_file"
     assert client.post(IMPORT + "?format=xml", bad, content_type="text/csv").status_code == 400

@@ -1,16 +1,21 @@
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from rianru.catalogue.interchange import importer
 from rianru.catalogue.tests.factories import LearningSpaceFactory, OpportunityFactory, SessionFactory
+from rianru.core.errors import ApplicationError, NotFound
 from rianru.core.tests.html import LANGUAGES, get_page, parse, parse_response, url
+from rianru.network.errors import CityNotFound
 from rianru.network.http import RESERVED_CITY_SLUGS
 from rianru.network.models import Commitment, ContributedResource, Sector
 from rianru.network.services import mou_sign
@@ -21,6 +26,7 @@ from rianru.network.tests.factories import (
     PartnerFactory,
 )
 from rianru.web import views
+from rianru.web.middleware import ApplicationErrorMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -397,3 +403,70 @@ def test_times_are_shown_in_the_citys_time_zone(client, reference_data):
         client.get(url("catalogue:opportunity_detail", "en", city="tokyo-demo", slug="tea"))
     )
     assert "09:30" in page.select_one("#upcoming-sessions li").text
+
+
+# ---------------------------------------------------------------- an ApplicationError escaping a page
+
+# Real services' errors, made in the language of the request that raises them.
+ERRORS = {
+    "not_found": (404, ("ไม่พบ", "Not found"), lambda: CityNotFound("atlantis")),
+    "invalid": (400, ("คำขอไม่ถูกต้อง", "Invalid request"), lambda: importer.decode(b"  ")),
+    "not_allowed": (
+        403,
+        ("ไม่อนุญาต", "Not allowed"),
+        lambda: importer.ensure_can_import(AnonymousUser(), None),
+    ),
+    "too_large": (413, ("ใหญ่เกินไป", "Too large"), lambda: importer.decode(b"x" * 11)),
+}
+
+
+def _error(make):
+    try:
+        error = make()
+    except ApplicationError as raised:
+        error = raised
+    return error
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", ERRORS)
+def test_an_application_error_is_an_error_page_with_its_status(
+    client, city, monkeypatch, settings, language, name
+):
+    status, title, make = ERRORS[name]
+    settings.RIANRU_CATALOGUE_IMPORT_MAX_BYTES = 10
+
+    def refuse(**kwargs):
+        raise _error(make)
+
+    monkeypatch.setattr(views.selectors, "city_home", refuse)
+    home = url("web:city_home", language, city="khon-kaen")
+    page = get_page(client, home, language, status=status)
+    with translation.override(language):
+        message = str(_error(make).message)
+    assert page.select_one("title").text.startswith(title[LANGUAGES.index(language)])
+    assert page.select_one("h1").text == title[LANGUAGES.index(language)]
+    assert page.select_one("p.lead").text == message
+    assert bool(re.search("[\u0e00-\u0e7f]", message)) == (language == "th")  # translated
+    assert (
+        page.select_one("nav.site-nav a").get("href") == home
+    )  # the site's layout, with the city's navigation
+    assert page.select("footer.site-footer")
+
+
+def test_a_not_found_error_page_says_what_is_missing(client, city, monkeypatch):
+    def refuse(**kwargs):
+        raise CityNotFound("atlantis")
+
+    monkeypatch.setattr(views.selectors, "city_home", refuse)
+    thai = get_page(client, "/khon-kaen/", "th", status=404)
+    english = get_page(client, "/en/khon-kaen/", "en", status=404)
+    assert thai.select_one("p.lead").text == "ไม่มีเมืองชื่อ “atlantis”"
+    assert english.select_one("p.lead").text == "There is no city called “atlantis”."
+
+
+def test_the_api_and_the_xapi_store_keep_their_own_errors(rf):
+    middleware = ApplicationErrorMiddleware(lambda request: None)
+    for path in ("/api/v1/cities/", "/xapi/statements"):
+        assert middleware.process_exception(rf.get(path), NotFound("x")) is None
+    assert middleware.process_exception(rf.get("/khon-kaen/"), ValueError("a bug")) is None  # still a 500
