@@ -41,7 +41,7 @@ class NotFound(ApplicationError):
     status = 404
 
 
-class PermissionDenied(ApplicationError):
+class NotAllowed(ApplicationError):
     code = "permission_denied"
     status = 403
 

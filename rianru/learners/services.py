@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import PermissionDenied, ValidationFailed
+from rianru.core.errors import NotAllowed, ValidationFailed
 from rianru.core.models import audit
 from rianru.learners import selectors
 from rianru.learners.errors import (
@@ -45,7 +45,7 @@ VERIFY_MAX_AGE = 3 * 24 * 3600
 
 def check_manage(actor, city_id: int) -> None:
     if actor is not None and not can_manage_learners(actor, city_id):
-        raise PermissionDenied(_("You may not manage the learners of this city."))
+        raise NotAllowed(_("You may not manage the learners of this city."))
 
 
 def on_commit_link(learner_id: int) -> None:
@@ -272,7 +272,7 @@ def learner_erase(*, actor, learner: Learner) -> LearnerErasure:
     verified address), then the learner, their addresses and links are deleted, and their user account too
     if it serves nothing else (no other city, no staff role). An audit row keeps the counts, no identity."""
     if actor is not None and not can_erase_learner(actor, learner):
-        raise PermissionDenied(_("You may not erase the learners of this city."))
+        raise NotAllowed(_("You may not erase the learners of this city."))
     with transaction.atomic():
         learner = Learner.objects.select_for_update().select_related("city", "user").get(pk=learner.pk)
         city = learner.city

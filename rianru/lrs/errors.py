@@ -4,7 +4,7 @@ These messages go to partner systems over the xAPI wire protocol and stay in Eng
 the specification), like the protocol's own property names.
 """
 
-from rianru.core.errors import ApplicationError, NotFound, PermissionDenied, TooLarge, ValidationFailed
+from rianru.core.errors import ApplicationError, NotAllowed, NotFound, TooLarge, ValidationFailed
 from rianru.core.errors import Conflict as CoreConflict
 
 
@@ -17,7 +17,7 @@ class Unauthorized(ApplicationError):
     status = 401
 
 
-class Forbidden(PermissionDenied):
+class Forbidden(NotAllowed):
     code = "forbidden"
 
 

@@ -39,7 +39,7 @@ from rianru.catalogue.interchange.records import (
 )
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Session, Topic
 from rianru.catalogue.permissions import can_import_catalogue
-from rianru.core.errors import PermissionDenied, ValidationFailed
+from rianru.core.errors import NotAllowed, ValidationFailed
 from rianru.core.uploads import decode_upload
 from rianru.frameworks.models import KflcItem, SdgGoal, SdgTarget
 from rianru.network.models import City, Community, Partner, Zone
@@ -106,7 +106,7 @@ def read(text: str, *, format: str | None, time_zone: dt.tzinfo) -> tuple[Parsed
 
 def ensure_can_import(actor, city: City) -> None:
     if actor is not None and not can_import_catalogue(actor, city):
-        raise PermissionDenied(_("Only the city's staff may import its catalogue."))
+        raise NotAllowed(_("Only the city's staff may import its catalogue."))
 
 
 def catalogue_import(

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from rianru.catalogue.tests.factories import OpportunityFactory
-from rianru.core.errors import PermissionDenied, TooLarge, ValidationFailed
+from rianru.core.errors import NotAllowed, TooLarge, ValidationFailed
 from rianru.core.models import AuditEvent
 from rianru.lrs.models import Credential, Statement
 from rianru.lrs.services import upload
@@ -250,7 +250,7 @@ def test_who_may_upload(partner, role, own, allowed):
     if allowed:
         assert statements_upload(actor=user, partner=partner, data=GOOD).stored == 3
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             statements_upload(actor=user, partner=partner, data=GOOD)
         assert Statement.objects.count() == 0
 

@@ -18,7 +18,7 @@ from rianru.catalogue.interchange.importer import ImportRejected, catalogue_impo
 from rianru.catalogue.models import LearningSpace, Opportunity, Session
 from rianru.catalogue.services import opportunity_create, session_create, space_create
 from rianru.catalogue.tests.factories import TopicFactory
-from rianru.core.errors import PermissionDenied, TooLarge, ValidationFailed
+from rianru.core.errors import NotAllowed, TooLarge, ValidationFailed
 from rianru.core.models import AuditEvent
 from rianru.core.tests.html import LANGUAGES, get_page, parse_response, url
 from rianru.network.models import City, CityMembership, Partner
@@ -616,7 +616,7 @@ def test_only_city_staff_may_import(catalogue, yala):
         (partner_admin, catalogue),
         (users.create_user(username="x"), catalogue),
     ]:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             catalogue_import(actor=actor, city=city, data=text.encode())
 
 

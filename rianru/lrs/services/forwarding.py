@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import PermissionDenied, ValidationFailed
+from rianru.core.errors import NotAllowed, ValidationFailed
 from rianru.core.models import audit
 from rianru.lrs import crypto
 from rianru.lrs.forwarder import Run, TargetUnavailable
@@ -20,7 +20,7 @@ VERSIONS = ("2.0.0", "1.0.3")
 
 def check_manage(actor, city: City) -> None:
     if actor is not None and not can_manage_forwarding(actor, city):
-        raise PermissionDenied(_("Only the city's staff may forward its statements to another LRS."))
+        raise NotAllowed(_("Only the city's staff may forward its statements to another LRS."))
 
 
 def clean_endpoint(endpoint: str) -> str:

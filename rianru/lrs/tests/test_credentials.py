@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from rianru.core.errors import PermissionDenied
+from rianru.core.errors import NotAllowed
 from rianru.core.models import AuditEvent
 from rianru.lrs.errors import BadRequest
 from rianru.lrs.models import ALL_SCOPES, Credential
@@ -119,7 +119,7 @@ def test_who_may_manage_credentials(db, role, own_partner, allowed):
         credential, _secret = credential_create(actor=user, partner=partner, scopes=["all"])
         credential_revoke(actor=user, credential=credential)
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             credential_create(actor=user, partner=partner, scopes=["all"])
 
 

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from rianru.core.errors import PermissionDenied, ValidationFailed
+from rianru.core.errors import NotAllowed, ValidationFailed
 from rianru.lrs import crypto, forwarder
 from rianru.lrs.models import Forwarding, ForwardingRejection, Statement
 from rianru.lrs.services import forwarding, statements_store
@@ -273,7 +273,7 @@ def test_only_city_staff_configure_forwarding(source):
     options = {"city": source.city, "endpoint": "https://lrs.example.org/xapi/", "key": "k", "secret": "s"}
     assert forwarding.forwarding_create(actor=staff, **options).pk
     for user in (partner_admin, other_staff):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             forwarding.forwarding_create(actor=user, **options)
 
 
