@@ -17,6 +17,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from rianru.core.errors import ValidationFailed
+from rianru.core.thai import gregorian_iso
 from rianru.network.models import City
 from rianru.search import text
 from rianru.search.choices import allowed_values
@@ -99,12 +100,10 @@ def search_params(data: MultiValueDict | Mapping[str, str | Sequence[str]], *, c
         if not value:
             return None
         try:
-            parsed = dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(gregorian_iso(value))  # a year from 2400 on is Buddhist era
         except ValueError:
             errors[name] = _("%(name)s must be a date like 2026-12-31.") % {"name": name}
             return None
-        # A year of 2400 or more is a Buddhist-era year (BE = CE + 543).
-        return parsed.replace(year=parsed.year - 543) if parsed.year >= 2400 else parsed
 
     age = number("age", int, 0, 120)
     lat, lon = number("lat", float, -90, 90), number("lon", float, -180, 180)

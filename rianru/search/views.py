@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rianru.catalogue import ical
 from rianru.catalogue.selectors import feed_sessions
 from rianru.core.errors import ApplicationError
+from rianru.core.http import fragment_requested
 from rianru.network.http import city_page
 from rianru.network.selectors import zone_list
 from rianru.search import selectors
@@ -33,11 +34,6 @@ FACET_TITLES = {
 }
 # Long lists show their first values; the rest fold away (<details>).
 FACET_VISIBLE = 8
-
-
-def _fragment_requested(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
 
 
 @city_page
@@ -81,7 +77,7 @@ def search_page(request):
             c for zone in zone_list(city=city, with_communities=True) for c in zone.communities.all()
         ],
     }
-    template = "search/_results.html" if _fragment_requested(request) else "search/search.html"
+    template = "search/_results.html" if fragment_requested(request) else "search/search.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
