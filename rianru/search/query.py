@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import tantivy
 from django.core.cache import cache
@@ -93,7 +94,7 @@ class Hit:
     type: str
     pk: int
     score: float
-    obj: object = None
+    obj: Any = None  # the Card (rianru.search.cards) once hydrated
     distance_km: float | None = None
     space_ids: list[int] = field(default_factory=list)
     highlight: str = ""
@@ -197,6 +198,13 @@ def _space_points(city: City) -> list[tuple[int, float, float]]:
 def community_point(city: City, slug: str) -> tuple[float, float] | None:
     community = geo.community_find(city=city, slug=slug)
     return geo.community_point(community) if community else None
+
+
+def spaces_near(city: City, params: SearchParams) -> dict[int, float] | None:
+    """{space id: distance in km} around the search's point, or None when it has none (not "near me")."""
+    if params.lat is None or params.lon is None:
+        return None
+    return spaces_within(city, params.lat, params.lon, params.radius_km)
 
 
 def spaces_within(city: City, lat: float, lon: float, radius_km: float) -> dict[int, float]:

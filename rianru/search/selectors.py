@@ -34,7 +34,7 @@ from rianru.search.query import (
     any_of,
     filter_clauses,
     run,
-    spaces_within,
+    spaces_near,
     text_query,
 )
 from rianru.search.suggest import suggest
@@ -91,7 +91,7 @@ def search(*, city: City, params: SearchParams, now: dt.datetime | None = None) 
 
 def _search(searcher, *, city: City, params: SearchParams, now: dt.datetime) -> SearchResult:
     tokens = text.query_tokens(params.q) if params.q else []
-    near = spaces_within(city, params.lat, params.lon, params.radius_km) if params.near else None
+    near = spaces_near(city, params)
     _query, count, hits = run(searcher, params, city, tokens, near=near)
     suggestion, partial = None, False
     used_tokens = tokens
@@ -124,7 +124,7 @@ def matching_opportunity_ids(
     _generation, searcher = _searcher()
     only = replace(params, filters={**params.filters, "type": ("opportunity",)}, page=1, page_size=limit)
     tokens = text.query_tokens(only.q) if only.q else []
-    near = spaces_within(city, only.lat, only.lon, only.radius_km) if only.near else None
+    near = spaces_near(city, only)
     _query, _count, hits = run(searcher, only, city, tokens, near=near)
     return [hit.pk for hit in hits]
 

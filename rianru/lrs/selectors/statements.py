@@ -83,7 +83,7 @@ def statements_filter(credential: Credential | Reader, query: StatementQuery):
     rows = statements_visible(credential).filter(voided=False)
     agent_kind = Kind.AGENT if query.related_agents else Kind.AGENT_DIRECT
     activity_kind = Kind.ACTIVITY if query.related_activities else Kind.ACTIVITY_DIRECT
-    lead = None
+    lead: tuple[str, str | tuple[str, ...]] | None = None
     activities = tuple(query.activities) or ((query.activity,) if query.activity else ())
     if query.agent_key:
         lead = (agent_kind, query.agent_key)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rianru.core.errors import PermissionDenied
+from rianru.core.errors import NotAllowed
 from rianru.core.models import audit
 from rianru.lrs.errors import BadRequest
 from rianru.lrs.models import ALL_SCOPES, Credential
@@ -39,7 +39,7 @@ def scopes_clean(scopes: list[str]) -> list[str]:
 
 def check_manage(actor, partner: Partner) -> None:
     if actor is not None and not can_manage_credentials(actor, partner):
-        raise PermissionDenied(_("You may not manage the LRS credentials of this partner."))
+        raise NotAllowed(_("You may not manage the LRS credentials of this partner."))
 
 
 def credential_create(
@@ -96,6 +96,7 @@ CREDENTIAL_CACHE_SECONDS = 5.0
 
 def credential_authenticate(*, key: str, secret: str) -> Credential | None:
     cached = _credentials.get(key)
+    credential: Credential | None
     if cached is not None and time.monotonic() - cached[1] < CREDENTIAL_CACHE_SECONDS:
         credential = cached[0]
     else:

@@ -61,7 +61,7 @@ def document_save(
                     "POST merges only JSON documents: both the stored and the sent document must be application/json."
                 )
             try:
-                old, new = json.loads(document.content), json.loads(content)
+                old, new = json.loads(bytes(document.content)), json.loads(content)
             except ValueError as error:
                 raise BadRequest("The document is not valid JSON.") from error
             if not isinstance(old, dict) or not isinstance(new, dict):

@@ -169,7 +169,7 @@ def insert_chunked(rows: list[Statement], chunk_sql) -> dict[str, int]:
     one per statement, with the parameters of the statements' fields; it must return `id, statement_id`)
     and the parameters its SQL has after those."""
     fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     uuid_field = Statement._meta.get_field("statement_id")
     inserted: dict[str, int] = {}
     for start in range(0, len(rows), INSERT_CHUNK):
@@ -291,7 +291,7 @@ def index_rows(city_id: int, rows: list[Statement]) -> list[StatementIndex]:
         ):
             stored_entries.setdefault(pk, set()).add((kind, key))
         for row in referring:
-            target = targets.get(row.object_statement_id)
+            target = targets.get(row.object_statement_id) if row.object_statement_id else None
             if target is None:
                 continue
             pk, verb, registration = target

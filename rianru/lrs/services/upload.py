@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rianru.core.errors import PermissionDenied, TooLarge, ValidationFailed
+from rianru.core.errors import NotAllowed, TooLarge, ValidationFailed
 from rianru.core.models import audit
 from rianru.core.tabular import column_problems, csv_records
 from rianru.core.uploads import decode_upload
@@ -204,7 +204,7 @@ class Reader:
                 definition["name"] = given
             self.activities[memo] = ResolvedActivity(iri=resolved.iri, definition=definition)
         activity = self.activities[memo]
-        result = {"objectType": "Activity", "id": activity.iri}
+        result: dict[str, object] = {"objectType": "Activity", "id": activity.iri}
         if activity.definition:
             result["definition"] = activity.definition
         return result
@@ -249,6 +249,7 @@ class Reader:
             problems.append(CellError("session", _("The session is longer than 200 characters.")))
         if problems:
             raise RowErrors(problems)
+        assert keyword is not None and when is not None  # a missing or bad cell is a problem above
         iri, english, thai, implied = VERBS[keyword]
         result = {**implied, **result}
         context: dict = {"platform": PLATFORM}
@@ -417,7 +418,7 @@ def rejected(errors: list[dict], invalid_lines: int) -> UploadRejected:
 def statements_upload(*, actor, partner: Partner, data: bytes, dry_run: bool = False) -> UploadResult:
     """Store the rows of a CSV file as statements of the partner, all or nothing. `actor` None: the CLI."""
     if actor is not None and not can_upload_statements(actor, partner):
-        raise PermissionDenied(_("You may not upload statements for this partner."))
+        raise NotAllowed(_("You may not upload statements for this partner."))
     rows, errors, count = read_file(partner, data)
     rows, repeated = check_duplicates(rows, errors)
     new = already_stored(partner.city_id, rows, errors)
