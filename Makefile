@@ -1,4 +1,4 @@
-# Rianru: `make run` serves the Khon Kaen demo city; `make test` runs ruff and the whole test suite.
+# Rianru: `make run` serves the Khon Kaen demo city; `make test` runs the linters and the whole test suite.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -37,7 +37,7 @@ run: setup ## set everything up and serve the demo city at http://127.0.0.1:8000
 demo: $(BIN)/.installed ## reload the demo cities
 	$(BIN)/rianru demo load
 
-test: $(BIN)/.installed-dev lint ## ruff, then the suite on SQLite (and PostgreSQL if RIANRU_TEST_POSTGRES_URL is set)
+test: $(BIN)/.installed-dev lint ## ruff, the import contract, mypy, then the suite on SQLite (and PostgreSQL if RIANRU_TEST_POSTGRES_URL is set)
 	$(BIN)/rianru makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$RIANRU_TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
@@ -49,9 +49,11 @@ test-sqlite: $(BIN)/.installed-dev
 test-postgres: $(BIN)/.installed-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test RIANRU_TEST_DATABASE_URL=$$RIANRU_TEST_POSTGRES_URL $(BIN)/pytest -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)
 
-lint: $(BIN)/.installed-dev ## ruff lint and format check
+lint: $(BIN)/.installed-dev ## ruff lint and format check, the import contract (lint-imports), mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(BIN)/.installed-dev ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -18,6 +18,7 @@ from django.test import override_settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from rianru.search.services import results_cache
 
 from config.problems import PROBLEM_TYPES
 from rianru.catalogue.models import Opportunity
@@ -25,7 +26,6 @@ from rianru.demo.services import demo_load
 from rianru.network.models import Partner
 from rianru.search import indexer
 from rianru.search.index import reader
-from rianru.search.services import results_cache
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "docs" / "openapi.json").read_text(encoding="utf-8")
