@@ -206,7 +206,8 @@ def main() -> None:
         busy = busy_between(machine_before, cpu_sample())
         cpu = (process_tree_cpu(args.server_pid) - cpu_before) if args.server_pid else None
         print(
-            f"{name:>16}: {stored / elapsed:8.0f} statements/s  ({stored} in {elapsed:.1f} s, {args.clients} clients, {failed} failed requests"
+            f"{name:>16}: {stored / elapsed:8.0f} statements/s  ({stored} in {elapsed:.1f} s, "
+            f"{args.clients} clients, {failed} failed requests"
             + (f": {', '.join(f'{n} × {status}' for status, n in sorted(errors.items()))}" if errors else "")
             + ")"
             + (f", server CPU {1000 * cpu / max(stored, 1):.2f} ms per statement" if cpu is not None else "")
@@ -250,7 +251,8 @@ def main() -> None:
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
         print(
-            f"   filtered GETs: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms ({len(timings)} requests)"
+            f"   filtered GETs: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms "
+            f"({len(timings)} requests)"
         )
         figures["reads"] = {"requests": len(timings), "p50_ms": round(statistics.median(timings), 2),
                             "p95_ms": round(p95, 2)}  # fmt: skip

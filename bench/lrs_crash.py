@@ -1,6 +1,7 @@
 """Every acknowledged statement survives kill -9: write, kill the server mid-stream, count what is stored.
 
-    DATABASE_URL=postgres://…/db python bench/lrs_crash.py --key KEY --secret SECRET [--port 8399] [--seconds 5]
+    DATABASE_URL=postgres://…/db python bench/lrs_crash.py --key KEY --secret SECRET
+        [--port 8399] [--seconds 5]
 
 Starts `rianru serve` on the database of DATABASE_URL (or the default SQLite file), posts statements
 (single and batches of 50) from 4 threads, sends SIGKILL to the whole server process group after
@@ -79,7 +80,8 @@ def main() -> int:
         }
     missing = [sid for sid in acknowledged if sid not in stored]
     print(
-        f"sent {sent[0]}, acknowledged {len(acknowledged)}, acknowledged but missing after kill -9: {len(missing)}"
+        f"sent {sent[0]}, acknowledged {len(acknowledged)}, "
+        f"acknowledged but missing after kill -9: {len(missing)}"
     )
     if not acknowledged:
         print("no statement was acknowledged: is the key and secret right, the database migrated?")

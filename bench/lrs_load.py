@@ -46,7 +46,8 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     print(
-        f"{done} statements in {time.perf_counter() - start:.0f} s ({done / (time.perf_counter() - start):.0f}/s)"
+        f"{done} statements in {time.perf_counter() - start:.0f} s "
+        f"({done / (time.perf_counter() - start):.0f}/s)"
     )
 
 

@@ -1,6 +1,7 @@
 """Search benchmark (issue 3, "Discovery"): one command measures a whole deployment, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/search.py [--n 100000] [--db sqlite,postgres] [--duration 20]    (make bench-search)
+    .venv/bin/python bench/search.py [--n 100000] [--db sqlite,postgres] [--duration 20]
+        (make bench-search)
 
 For each database it builds a fresh deployment in a temporary folder (SQLite file, or the PostgreSQL
 database `bench_search`, dropped and created), then in a child process with DATABASE_URL and
@@ -918,9 +919,9 @@ def slowest(results: dict) -> str:
 def append_docs(results: dict, machine: dict, args, started: str, table: str) -> None:
     if not DOCS.exists():
         DOCS.write_text(
-            "# Benchmarks\n\nFigures measured by the scripts in `bench/` (see `bench/README.md`). Each section is "
-            "one dated run: the machine, the command and what it printed. Compare ratios between runs on "
-            "different machines, not absolute times.\n"
+            "# Benchmarks\n\nFigures measured by the scripts in `bench/` (see `bench/README.md`). "
+            "Each section is one dated run: the machine, the command and what it printed. Compare ratios "
+            "between runs on different machines, not absolute times.\n"
         )
     versions = ", ".join(f"{k} {v}" for r in results.values() for k, v in r.get("versions", {}).items())
     first = next(iter(results.values()))
@@ -948,7 +949,7 @@ with every word `icontains` in titles, summaries and descriptions and the same f
 (count + first page, no facet counts), in the same run on the same data. Page bytes are the HTML plus every
 stylesheet, script, image and font (the first source of each `@font-face`) it references, gzip accepted, cold
 cache. Queries without results at N: {", ".join(f"`{q}`" for q in empty) or "none"}.
-{slowest(results)}"""
+{slowest(results)}"""  # noqa: E501
     with DOCS.open("a", encoding="utf-8") as handle:
         handle.write(section)
 

@@ -35,7 +35,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
             # Each server thread keeps its connection (opening one costs more than most queries here).
             "CONN_MAX_AGE": 0 if name == ":memory:" else 600,
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
         }

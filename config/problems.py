@@ -26,35 +26,40 @@ PROBLEM_TYPES = {
     problem.code: problem
     for problem in [
         # any endpoint
-        ProblemType("invalid", 400, "A parameter or the body is not valid. When the parameters did not parse, "
-                    "`errors` lists each problem with its `loc` (where) and `msg`; a search request lists its "
+        ProblemType("invalid", 400,
+                    "A parameter or the body is not valid. When the parameters did not parse, `errors` "
+                    "lists each problem with its `loc` (where) and `msg`; a search request lists its "
                     "`errors` by parameter; an unknown `life_stage` comes with the `allowed` codes."),
-        ProblemType("not_found", 404, "Nothing is at this address: no such opportunity, partner, or problem type "
-                    "in this city."),
+        ProblemType("not_found", 404, "Nothing is at this address: no such opportunity, partner, or "
+                    "problem type in this city."),
         ProblemType("city_not_found", 404, "No city has the slug of the URL (`slug`)."),
-        ProblemType("not_authenticated", 401, "The endpoint needs a signed-in session: the Django session cookie "
-                    "and, for POST, the CSRF token."),
-        ProblemType("permission_denied", 403, "The signed-in user may not do this (import a catalogue without "
-                    "being the city's staff, upload for a partner without administering it)."),
+        ProblemType("not_authenticated", 401, "The endpoint needs a signed-in session: the Django session "
+                    "cookie and, for POST, the CSRF token."),
+        ProblemType("permission_denied", 403, "The signed-in user may not do this (import a catalogue "
+                    "without being the city's staff, upload for a partner without administering it)."),
         ProblemType("error", 400, "Any other refused request; `status` and `detail` say what."),
         # the map and search near a point
-        ProblemType("invalid_point", 400, "`lat` and `lon` must both be given, each a number in range (`field`)."),
+        ProblemType("invalid_point", 400,
+                    "`lat` and `lon` must both be given, each a number in range (`field`)."),
         ProblemType("invalid_radius", 400, "`radius_km` must be above 0 and at most 100 (`field`)."),
         ProblemType("unknown_community", 400, "No community of the city has this slug (`field`)."),
-        ProblemType("community_without_point", 400, "The community has no map point to search near (`field`)."),
+        ProblemType("community_without_point", 400,
+                    "The community has no map point to search near (`field`)."),
         ProblemType("search_unavailable", 503, "The search index is not built yet; try again later."),
         # the open catalogue import and the LRS upload
         ProblemType("too_large", 413, "The file is larger than the instance allows."),
         ProblemType("malformed_file", 400, "The file cannot be read: empty, binary, not UTF-8, or its header "
                     "or JSON is not of the format."),
-        ProblemType("too_many_records", 400, "The file has more records than one import takes; send it in parts."),
-        ProblemType("import_invalid", 400, "Records of the catalogue file have errors and nothing was imported: "
-                    "`errors` lists each (`line` or `index`, `field`, `message`), `invalid_records` counts them."),
-        ProblemType("import_failed", 400, "Writing a record failed (another import wrote it meanwhile); nothing "
-                    "was imported. Send the file again."),
+        ProblemType("too_many_records", 400,
+                    "The file has more records than one import takes; send it in parts."),
+        ProblemType("import_invalid", 400, "Records of the catalogue file have errors and nothing was "
+                    "imported: `errors` lists each (`line` or `index`, `field`, `message`), "
+                    "`invalid_records` counts them."),
+        ProblemType("import_failed", 400, "Writing a record failed (another import wrote it meanwhile); "
+                    "nothing was imported. Send the file again."),
         ProblemType("cross_city_reference", 400, "A record names a partner, space or zone of another city."),
-        ProblemType("upload_invalid", 400, "Rows of the CSV upload have errors and nothing was stored: `errors` "
-                    "lists each (`line`, `column`, `message`)."),
+        ProblemType("upload_invalid", 400, "Rows of the CSV upload have errors and nothing was stored: "
+                    "`errors` lists each (`line`, `column`, `message`)."),
         ProblemType("upload_conflict", 400, "Another upload stored other values for the same rows meanwhile; "
                     "nothing was stored. Upload the file again."),
     ]

@@ -1,4 +1,5 @@
-"""The JSON API's errors: RFC 9457 problem documents whose `type` explains their `code`, every code documented."""
+"""The JSON API's errors: RFC 9457 problem documents whose `type` explains their `code`,
+every code documented."""
 
 import ast
 from pathlib import Path

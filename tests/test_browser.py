@@ -1,6 +1,7 @@
 """Headless Chromium against a real `rianru serve` (gunicorn) on a migrated SQLite demo database.
 
-Screenshots go to $RIANRU_SCREENSHOT_DIR when set (docs/screenshots is refreshed that way), else to a temp dir.
+Screenshots go to $RIANRU_SCREENSHOT_DIR when set (docs/screenshots is refreshed that way), else to a
+temp dir.
 """
 
 import os

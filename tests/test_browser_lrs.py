@@ -1,7 +1,8 @@
 """The statement browser in headless Chromium: a partner system stores statements over xAPI, city staff sign
 in, filter with HTMX, page and open a statement; the opportunity page shows the participation counts.
 
-Screenshots as in tests/test_browser.py (`lrs-statements-th`, `lrs-statement-en`, `opportunity-participation`).
+Screenshots as in tests/test_browser.py (`lrs-statements-th`, `lrs-statement-en`,
+`opportunity-participation`).
 """
 
 import base64

@@ -59,7 +59,10 @@ def test_a_file_with_errors_lists_them_and_changes_nothing_unless_valid_only(tmp
     assert refused.returncode == 1
     lines = refused.stderr.strip().splitlines()
     assert lines[0] == "Line 2, provider: There is no partner “nobody” in this city."
-    assert lines[-1].endswith("The file has 1 error; nothing was imported. Fix the file, or import its valid records with --valid-only.")  # fmt: skip
+    assert lines[-1].endswith(
+        "The file has 1 error; nothing was imported. "
+        "Fix the file, or import its valid records with --valid-only."
+    )
     assert "Traceback" not in refused.stderr
 
     partial = rianru(

@@ -1,4 +1,5 @@
-"""Real answers of every GET endpoint, on the Khon Kaen and Yala demo cities, validate against docs/openapi.json.
+"""Real answers of every GET endpoint, on the Khon Kaen and Yala demo cities,
+validate against docs/openapi.json.
 
 The committed schema is what clients generate code from; tests/test_api.py keeps it equal to the code's. Here
 each GET path of the schema is called with real path parameters (every city, partner, opportunity and problem

@@ -79,11 +79,12 @@ class ImportQuery(Schema):
     auth=django_auth,
     response={200: ImportOut},
     summary="Import a catalogue file (city staff)",
-    description="Send the file as the request body (`Content-Type: application/ld+json` or `text/csv`) or as the "
-    "`file` field of a multipart form. Every record is checked first: with any error the answer is a 400 "
-    "problem listing them all (`errors`, each with its `line` or `index`, `field` and `message`) and nothing "
-    "is written, unless `valid_only` is set. Records are upserted by identifier; re-importing the same file "
-    "changes nothing. Needs a session of a superuser or of a staff user who is city staff of the city.",
+    description="Send the file as the request body (`Content-Type: application/ld+json` or `text/csv`) or "
+    "as the `file` field of a multipart form. Every record is checked first: with any error the answer is a "
+    "400 problem listing them all (`errors`, each with its `line` or `index`, `field` and `message`) and "
+    "nothing is written, unless `valid_only` is set. Records are upserted by identifier; re-importing the "
+    "same file changes nothing. Needs a session of a superuser or of a staff user who is city staff of the "
+    "city.",
     openapi_extra=file_request_body("application/ld+json", "text/csv"),
 )
 def catalogue_import_endpoint(request, city: str, query: Query[ImportQuery]):

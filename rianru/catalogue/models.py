@@ -353,9 +353,12 @@ class Session(BilingualMixin, CityOwned):
         verbose_name_plural = _("sessions")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(
-                condition=models.Q(registration_opens_at__isnull=True) | models.Q(registration_closes_at__isnull=True)
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_opens_at__isnull=True)
+                | models.Q(registration_closes_at__isnull=True)
                 | models.Q(registration_opens_at__lte=models.F("registration_closes_at")),
                 name="session_registration_window_ordered",
             ),

@@ -476,7 +476,8 @@ def opportunity_participation(*, opportunity: Opportunity) -> OpportunityPartici
 
 
 def opportunities_for_activity_ids(*, city: City, activity_ids) -> dict[str, Opportunity]:
-    """The city's (non-draft) opportunities whose activity id is among `activity_ids`, by that id; one query."""
+    """The city's (non-draft) opportunities whose activity id is among `activity_ids`,
+    by that id; one query."""
     slugs: dict[str, str] = {}
     for activity_id in set(activity_ids):
         parsed = parse_opportunity_activity_id(activity_id)

@@ -196,8 +196,8 @@ def session_ics(request, slug: str, pk: int):
 def _feed_sessions(city, partner=None):
     now = timezone.now()
     sessions = selectors.feed_sessions(
-        city=city, since=now - dt.timedelta(days=FEED_PAST_DAYS), until=now + dt.timedelta(days=FEED_FUTURE_DAYS),
-        partner=partner,
+        city=city, since=now - dt.timedelta(days=FEED_PAST_DAYS),
+        until=now + dt.timedelta(days=FEED_FUTURE_DAYS), partner=partner,
     )  # fmt: skip
     return sessions[:FEED_MAX_EVENTS]
 

@@ -102,7 +102,10 @@ SPACE_KINDS = {
         ("ห้องสมุดชุมชน{c}", "{c} Community Library"),
         ("บ้านหนังสือชุมชน{c}", "{c} Community Book House"),
     )),
-    "park": (8, Sector.GOVERNMENT, (("สวนสาธารณะชุมชน{c}", "{c} Community Park"), ("สวนสุขภาพ{c}", "{c} Health Park"))),
+    "park": (8, Sector.GOVERNMENT, (
+        ("สวนสาธารณะชุมชน{c}", "{c} Community Park"),
+        ("สวนสุขภาพ{c}", "{c} Health Park"),
+    )),
     "temple": (8, Sector.CIVIL_SOCIETY, (("วัด{c}", "Wat {c}"), ("วัดป่า{c}", "Wat Pa {c}"))),
     "sports": (6, Sector.GOVERNMENT, (("ลานกีฬาชุมชน{c}", "{c} Community Sports Ground"),)),
     "university": (5, Sector.EDUCATION, (("ศูนย์บริการวิชาการ{c}", "{c} Academic Service Centre"),)),
@@ -505,7 +508,10 @@ def _narrower(age: tuple, audience: tuple | None) -> tuple:
 SPACE_TEXT = {
     "community_learning_centre": (
         "พื้นที่เรียนรู้ของชุมชน{c} มีกิจกรรมฝึกอาชีพ ชมรมผู้สูงอายุ และมุมอ่านหนังสือสำหรับเด็ก",
-        "The {c} community's learning place, with job-skills classes, an older people's club and a reading corner for children.",
+        (
+            "The {c} community's learning place, with job-skills classes, an older people's club "
+            "and a reading corner for children."
+        ),
     ),
     "library": (
         "ห้องสมุดใกล้บ้านของชุมชน{c} ยืมหนังสือได้ฟรี มีอินเทอร์เน็ตและกิจกรรมเล่านิทานทุกสัปดาห์",
@@ -522,7 +528,10 @@ SPACE_TEXT = {
 }
 SPACE_TEXT_DEFAULT = (
     "{n} เปิดพื้นที่ให้ภาคีเครือข่ายเมืองแห่งการเรียนรู้จัดกิจกรรมสำหรับคนในชุมชน{c}และผู้สนใจทั่วไป",
-    "{n} opens its space to the learning-city partners for activities for the {c} community and everyone else.",
+    (
+        "{n} opens its space to the learning-city partners for activities for the {c} community "
+        "and everyone else."
+    ),
 )
 
 

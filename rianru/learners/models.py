@@ -28,7 +28,8 @@ class Learner(CityOwned):
     )  # fmt: skip
     account_name = models.CharField(
         _("account name"), max_length=64,
-        help_text=_("The learner's stable name in xAPI statements, with the city's home page. Never changes."),
+        help_text=_("The learner's stable name in xAPI statements, with the city's home page. "
+                    "Never changes."),
     )  # fmt: skip
     display_name = models.CharField(_("name"), max_length=200, blank=True)
 

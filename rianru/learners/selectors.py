@@ -31,11 +31,15 @@ def mbox_sha1(address: str) -> str:
 
 def learner_account(learner: Learner) -> dict:
     """The learner as an xAPI Agent identified by their account."""
-    return {"objectType": "Agent", "account": {"homePage": learner_home_page(learner.city), "name": learner.account_name}}  # fmt: skip
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": learner_home_page(learner.city), "name": learner.account_name},
+    }
 
 
 def learner_agents(learner: Learner) -> list[dict]:
-    """Every xAPI identity of a learner: the account first, then each verified address (mbox, mbox_sha1sum)."""
+    """Every xAPI identity of a learner: the account first,
+    then each verified address (mbox, mbox_sha1sum)."""
     agents = [learner_account(learner)]
     for email in learner.emails.filter(verified_at__isnull=False).order_by("address"):
         agents.append({"objectType": "Agent", "mbox": f"mailto:{email.address}"})

@@ -40,7 +40,8 @@ def show_secret(request, credential: Credential, secret: str) -> None:
     messages.warning(
         request,
         gettext(
-            "Key: %(key)s — secret: %(secret)s — keep the secret now: it is stored hashed and cannot be shown again."
+            "Key: %(key)s — secret: %(secret)s — "
+            "keep the secret now: it is stored hashed and cannot be shown again."
         )
         % {"key": credential.key, "secret": secret},
     )
@@ -139,8 +140,11 @@ class CredentialAdmin(CityScopedMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected credentials"))
     def revoke(self, request, queryset):
-        for_each(request, queryset.select_related("partner", "city"),
-                 lambda credential: services.credential_revoke(actor=request.user, credential=credential))  # fmt: skip
+        for_each(
+            request,
+            queryset.select_related("partner", "city"),
+            lambda credential: services.credential_revoke(actor=request.user, credential=credential),
+        )
         messages.success(request, gettext("The selected credentials are revoked."))
 
     @admin.action(description=_("Give the selected credentials a new secret"))
@@ -159,7 +163,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "UTF-8 CSV with a header line: email or account, name, activity, verb, when, score … (docs/lrs.md)"
+            "UTF-8 CSV with a header line: "
+            "email or account, name, activity, verb, when, score … (docs/lrs.md)"
         ),
     )
     dry_run = forms.BooleanField(label=_("Check only, store nothing"), required=False)
@@ -281,7 +286,8 @@ class ForwardingForm(forms.ModelForm):
 
 @admin.register(Forwarding)
 class ForwardingAdmin(CityScopedMixin, admin.ModelAdmin):
-    """Where a city's statements are forwarded: city staff only; progress and failures are shown, never edited."""
+    """Where a city's statements are forwarded: city staff only;
+    progress and failures are shown, never edited."""
 
     form = ForwardingForm
     list_display = ["__str__", "city", "enabled", "forwarded", "last_forwarded_at", "failures", "short_error"]

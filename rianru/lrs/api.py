@@ -30,10 +30,11 @@ class UploadOut(Schema):
     auth=django_auth,
     response={200: UploadOut},
     summary="Upload attendance and completions as CSV (partner administrators, city staff)",
-    description="Send a UTF-8 CSV file (columns in docs/lrs.md) as the request body (`Content-Type: text/csv`) or "
-    "as the `file` field of a multipart form. Every row becomes an xAPI statement of the partner; if any row has "
-    "an error the answer is a 400 problem listing them all (`errors`, each with its `line`, `column` and "
-    "`message`) and nothing is stored. Uploading the same file again stores nothing new.",
+    description="Send a UTF-8 CSV file (columns in docs/lrs.md) as the request body (`Content-Type: "
+    "text/csv`) or as the `file` field of a multipart form. Every row becomes an xAPI statement of the "
+    "partner; if any row has an error the answer is a 400 problem listing them all (`errors`, each with its "
+    "`line`, `column` and `message`) and nothing is stored. Uploading the same file again stores nothing "
+    "new.",
     openapi_extra=file_request_body("text/csv"),
 )
 def statements_upload_endpoint(request, city: str, partner: str, query: Query[UploadQuery]):

@@ -119,7 +119,8 @@ def message_of(body: bytes) -> str:
 
 
 def outgoing(statement: dict, version: str) -> dict:
-    """The statement as sent: without `stored` (the target sets its own); a 1.0.3 target gets version 1.0.0."""
+    """The statement as sent: without `stored` (the target sets its own);
+    a 1.0.3 target gets version 1.0.0."""
     data = {key: value for key, value in statement.items() if key != "stored"}
     if version == "1.0.3" and str(data.get("version", "")).startswith("2"):
         data["version"] = "1.0.0"
@@ -355,7 +356,8 @@ WAKE_MIN_GAP = 0.25
 
 
 def wait_for_statements(stop: threading.Event, interval: float) -> None:
-    """Wait `interval` seconds or until statements are stored here, then at least WAKE_MIN_GAP (unless stopped)."""
+    """Wait `interval` seconds or until statements are stored here,
+    then at least WAKE_MIN_GAP (unless stopped)."""
     if _wake.wait(interval):
         stop.wait(WAKE_MIN_GAP)
     _wake.clear()

@@ -22,7 +22,8 @@ ALL_SCOPES = [scope.value for scope in Scope]
 
 
 class Credential(CityOwned):
-    """An HTTP Basic key and secret a partner's system uses to talk to the LRS. The secret is stored hashed."""
+    """An HTTP Basic key and secret a partner's system uses to talk to the LRS.
+    The secret is stored hashed."""
 
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="lrs_credentials"
@@ -33,7 +34,8 @@ class Credential(CityOwned):
     scopes = models.JSONField(_("scopes"), default=list)
     xapi_version = models.CharField(
         _("xAPI version"), max_length=8, choices=[("2.0.0", "2.0.0"), ("1.0.3", "1.0.3")], default="2.0.0",
-        help_text=_("The version the LRS answers in when a request of this credential lacks the version header."),
+        help_text=_("The version the LRS answers in when a request of this credential lacks "
+                    "the version header."),
     )  # fmt: skip
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     upload = models.BooleanField(

@@ -12,7 +12,8 @@ from rianru.network.permissions import PARTNER_ADMIN, city_membership, is_city_s
 
 @dataclass(frozen=True)
 class Reader:
-    """The statements someone may read: those of one city, and of one partner only when `partner_id` is set."""
+    """The statements someone may read: those of one city,
+    and of one partner only when `partner_id` is set."""
 
     city_id: int
     partner_id: int | None = None
@@ -42,7 +43,8 @@ def scope_may_read(credential) -> bool:
 
 
 def reader_of_credential(credential) -> Reader:
-    """A credential reads its city's statements (`statements/read`) or its partner's (`statements/read/mine`)."""
+    """A credential reads its city's statements (`statements/read`)
+    or its partner's (`statements/read/mine`)."""
     return Reader(credential.city_id, None if scope_may_read_all(credential) else credential.partner_id)
 
 

@@ -202,7 +202,9 @@ def opportunity_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Do
             Session.objects.filter(in_chunk).order_by().values_list("opportunity_id", flat=True).distinct()
         )
         sessions = defaultdict(list)  # only the upcoming ones: past and cancelled sessions show nothing
-        for session in Session.objects.filter(in_chunk, ends_at__gte=now, is_cancelled=False).order_by().values(
+        for session in Session.objects.filter(
+            in_chunk, ends_at__gte=now, is_cancelled=False
+        ).order_by().values(
             "opportunity_id", "starts_at", "space_id", "place_th", "place_en",
             "registration_opens_at", "registration_closes_at",
         ):  # fmt: skip
@@ -267,8 +269,8 @@ def _opportunity_doc(
     facets["live"].add(_bool(live))
     facets["open_now"].add(_bool(any(_registration_open(s, now) for s in upcoming)))
     doc.card = {
-        "city": row["city__slug"], "slug": row["slug"], "external_id": row["external_id"], "kind": row["kind"],
-        "title_th": row["title_th"], "title_en": row["title_en"],
+        "city": row["city__slug"], "slug": row["slug"], "external_id": row["external_id"],
+        "kind": row["kind"], "title_th": row["title_th"], "title_en": row["title_en"],
         "summary_th": row["summary_th"] or row["description_th"][:CARD_TEXT_CHARS],
         "summary_en": row["summary_en"] or row["description_en"][:CARD_TEXT_CHARS],
         "mode": row["mode"], "is_free": row["is_free"], "price_thb": str(row["price_thb"]),
@@ -330,7 +332,8 @@ def space_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | No
             doc = Doc(key=key("space", pk))
             doc.title = [row["name_th"], row["name_en"]]
             doc.body = [
-                row["description_th"][:BODY_DESCRIPTION_CHARS], row["description_en"][:BODY_DESCRIPTION_CHARS],
+                row["description_th"][:BODY_DESCRIPTION_CHARS],
+                row["description_en"][:BODY_DESCRIPTION_CHARS],
                 row["address_th"], row["address_en"], row["zone__name_th"] or "", row["zone__name_en"] or "",
                 row["community__name_th"] or "", row["community__name_en"] or "",
                 row["owner__name_th"], row["owner__name_en"],
@@ -391,7 +394,8 @@ def partner_docs(ids: list[int], now: dt.datetime) -> Iterator[tuple[int, Doc | 
             doc = Doc(key=key("partner", pk))
             doc.title = [row["name_th"], row["name_en"], row["short_name_en"]]
             doc.body = [
-                row["description_th"][:BODY_DESCRIPTION_CHARS], row["description_en"][:BODY_DESCRIPTION_CHARS],
+                row["description_th"][:BODY_DESCRIPTION_CHARS],
+                row["description_en"][:BODY_DESCRIPTION_CHARS],
                 row["address_th"], row["address_en"],
             ]  # fmt: skip
             facets = doc.facets

@@ -48,7 +48,8 @@ FLAG_FACETS = ("free", "certificate", "open_now", "accessible")
 
 @dataclass(frozen=True)
 class SearchParams:
-    """A validated search request (`rianru.search.forms.search_params()` makes it from a request's parameters)."""
+    """A validated search request (`rianru.search.forms.search_params()`
+    makes it from a request's parameters)."""
 
     q: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list facets

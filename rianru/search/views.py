@@ -1,4 +1,5 @@
-"""The search page: one box, facets with live counts, near me; HTMX swaps the results, every state is a URL."""
+"""The search page: one box, facets with live counts, near me; HTMX swaps the results,
+every state is a URL."""
 
 from django.http import HttpResponse
 from django.shortcuts import render

@@ -38,7 +38,8 @@ SPACE_REQUIRED = {"external_id", "kind", "name_th", "name_en", "owner", "latitud
 OPPORTUNITY_COLUMNS = [
     "external_id", "slug", "kind", "title_th", "title_en", "summary_th", "summary_en", "description_th",
     "description_en", "provider", "mode", "price_thb", "has_certificate", "hours", "language", "age_min",
-    "age_max", "life_stages", "topics", "sdg_goals", "sdg_targets", "kflc_features", "url", "registration_url",
+    "age_max", "life_stages", "topics", "sdg_goals", "sdg_targets", "kflc_features", "url",
+    "registration_url",
 ]  # fmt: skip
 SESSION_COLUMNS = [
     "session_starts_at", "session_ends_at", "session_space", "session_place_th", "session_place_en",
@@ -176,7 +177,8 @@ def _header(cells: list[str]) -> tuple[str, list[str]]:
     if kind is None:
         raise ValidationFailed(
             _(
-                "The first line must name the columns: a spaces file has name_th, an opportunities file title_th (see docs/catalogue-format.md)."
+                "The first line must name the columns: a spaces file has name_th, "
+                "an opportunities file title_th (see docs/catalogue-format.md)."
             ),
             code="malformed_file",
         )
@@ -311,7 +313,8 @@ def read(text: str, *, time_zone: dt.tzinfo, max_records: int) -> tuple[ParsedFi
             if own_values != first_values:
                 differing = [c for c in OPPORTUNITY_COLUMNS if own_values[c] != first_values[c]]
                 message = _(
-                    "The opportunity's columns differ from line %(line)s, where this external_id first appears."
+                    "The opportunity's columns differ from line %(line)s, "
+                    "where this external_id first appears."
                 )
                 record.problems.append(
                     Problem({"line": line}, differing[0], message % {"line": record.where["line"]})

@@ -257,7 +257,8 @@ class Resolver:
         self._assign_slugs(records, model, by_external)
 
     def _assign_slugs(self, records, model, external: dict) -> None:
-        """New rows get the file's slug, or one made from the English name or identifier, unique in the city."""
+        """New rows get the file's slug, or one made from the English name or identifier,
+        unique in the city."""
         taken = set(for_city(model.objects, self.city).values_list("slug", flat=True))
         new = []
         for record in records:

@@ -125,7 +125,8 @@ def place_ref(space, *, city_slug: str, base_url: str = "", inline: bool = False
         "@id": node_id,
         "name": texts(space, "name"),
         "address": texts(space, "address"),
-        "geo": {"@type": "GeoCoordinates", "latitude": number(space.latitude), "longitude": number(space.longitude)},
+        "geo": {"@type": "GeoCoordinates", "latitude": number(space.latitude),
+                "longitude": number(space.longitude)},
         "url": base_url + space.get_absolute_url(),
     })  # fmt: skip
 
@@ -160,7 +161,8 @@ def space_node(space, *, city_slug: str, base_url: str = "", labels: dict | None
         "name": texts(space, "name"),
         "description": texts(space, "description"),
         "address": texts(space, "address"),
-        "geo": {"@type": "GeoCoordinates", "latitude": number(space.latitude), "longitude": number(space.longitude)},
+        "geo": {"@type": "GeoCoordinates", "latitude": number(space.latitude),
+                "longitude": number(space.longitude)},
         "openingHours": texts(space, "opening_hours"),
         "amenityFeature": features,
         "telephone": space.phone,
@@ -201,7 +203,8 @@ def _defined_terms(opportunity) -> list[dict]:
         for target in opportunity.sdg_targets.all()
     ]
     terms += [
-        {"@type": "DefinedTerm", "termCode": item.code, "name": texts(item, "title"), "inDefinedTermSet": KFLC_SET}
+        {"@type": "DefinedTerm", "termCode": item.code, "name": texts(item, "title"),
+         "inDefinedTermSet": KFLC_SET}
         for item in opportunity.kflc_features.all()
     ]  # fmt: skip
     return [compact(term) for term in terms]
@@ -273,7 +276,9 @@ def opportunity_node(
         "description": texts(opportunity, "description"),
         "url": base_url + opportunity.get_absolute_url(),
         "sameAs": opportunity.url,
-        "provider" if course else "organizer": {"@id": own_id(city_slug, "partner", opportunity.provider.slug)},
+        "provider" if course else "organizer": {
+            "@id": own_id(city_slug, "partner", opportunity.provider.slug)
+        },
         "inLanguage": one_or_many(languages),
         "isAccessibleForFree": opportunity.is_free,
         "offers": compact({
@@ -426,9 +431,10 @@ def read_space(node: dict, index: int, *, time_zone, organisations) -> SpaceReco
 OPPORTUNITY_NAMES = {
     "identifier": "identifier", "external_id": "identifier", "slug": "@id", "kind": "additionalType",
     "title_th": "name", "title_en": "name", "summary_th": "disambiguatingDescription",
-    "summary_en": "disambiguatingDescription", "description_th": "description", "description_en": "description",
-    "url": "sameAs", "provider": "provider", "language": "inLanguage", "price_thb": "offers.price",
-    "registration_url": "offers.url", "has_certificate": "educationalCredentialAwarded", "hours": "timeRequired",
+    "summary_en": "disambiguatingDescription", "description_th": "description",
+    "description_en": "description", "url": "sameAs", "provider": "provider", "language": "inLanguage",
+    "price_thb": "offers.price", "registration_url": "offers.url",
+    "has_certificate": "educationalCredentialAwarded", "hours": "timeRequired",
     "age_min": "audience.suggestedMinAge", "age_max": "audience.suggestedMaxAge",
     "life_stages": "audience.audienceType", "topics": "about", "sdg_goals": "about", "sdg_targets": "about",
     "kflc_features": "about", "mode": "courseMode",
@@ -607,7 +613,8 @@ def read(text: str, *, time_zone: dt.tzinfo, max_records: int) -> tuple[ParsedFi
             )
         else:
             message = _(
-                "Unsupported @type %(type)s: use Place, Course or EducationEvent (Organization is read only for references)."
+                "Unsupported @type %(type)s: use Place, Course or EducationEvent "
+                "(Organization is read only for references)."
             )
             problems.append(
                 Problem({"index": index}, "@type", message % {"type": json.dumps(node.get("@type"))})

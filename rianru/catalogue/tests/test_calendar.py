@@ -61,7 +61,8 @@ def test_bounds_are_local_midnights():
 @pytest.mark.parametrize(
     ("view", "date", "expected"),
     [(None, None, ("week", dt.date(2031, 3, 10))), ("", "", ("week", dt.date(2031, 3, 10))),
-     ("day", "2031-03-20", ("day", dt.date(2031, 3, 20))), ("month", "2031-03-20", ("month", dt.date(2031, 3, 1)))],
+     ("day", "2031-03-20", ("day", dt.date(2031, 3, 20))),
+     ("month", "2031-03-20", ("month", dt.date(2031, 3, 1)))],
 )  # fmt: skip
 def test_parse_period(view, date, expected):
     period = calendar.parse_period(view, date, today=WEDNESDAY)
@@ -70,9 +71,11 @@ def test_parse_period(view, date, expected):
 
 @pytest.mark.parametrize(
     ("view", "date", "code"),
-    [("year", "", "invalid_view"), ("week", "2031-02-30", "invalid_date"), ("week", "31/03/2031", "invalid_date"),
-     ("week", "2031-3-1", "invalid_date"), ("week", "๒๕๗๔-๐๓-๐๑", "invalid_date"), ("day", "1999-12-31", "date_out_of_range"),
-     ("day", "2101-01-01", "date_out_of_range"), ("month", "9999-12-31", "date_out_of_range")],
+    [("year", "", "invalid_view"), ("week", "2031-02-30", "invalid_date"),
+     ("week", "31/03/2031", "invalid_date"), ("week", "2031-3-1", "invalid_date"),
+     ("week", "๒๕๗๔-๐๓-๐๑", "invalid_date"),
+     ("day", "1999-12-31", "date_out_of_range"), ("day", "2101-01-01", "date_out_of_range"),
+     ("month", "9999-12-31", "date_out_of_range")],
 )  # fmt: skip
 def test_parse_period_refuses_with_a_reason(view, date, code):
     with pytest.raises(ValidationFailed) as failure:
@@ -239,8 +242,8 @@ def events(calendar_: Calendar) -> list:
 @pytest.fixture
 def workshop(city):
     space = LearningSpaceFactory(
-        city=city, name_th="หอสมุดเมือง", name_en="City library", address_th="ถนนกลางเมือง", address_en="Klang Mueang Road",
-        latitude=Decimal("16.432100"), longitude=Decimal("102.823400"),
+        city=city, name_th="หอสมุดเมือง", name_en="City library", address_th="ถนนกลางเมือง",
+        address_en="Klang Mueang Road", latitude=Decimal("16.432100"), longitude=Decimal("102.823400"),
     )  # fmt: skip
     opportunity = OpportunityFactory(
         city=city, slug="silk", title_th="ทอผ้าไหมมัดหมี่", title_en="Mudmee silk weaving",

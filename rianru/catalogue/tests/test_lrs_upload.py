@@ -174,8 +174,8 @@ def test_every_error_is_reported_with_its_line_and_nothing_is_stored(partner):
         statements_upload(actor=None, partner=partner, data=data)
     found = {(error["line"], error["column"]) for error in caught.value.extra["errors"]}
     assert found == {
-        (3, "email"), (3, "activity"), (3, "verb"), (3, "when"), (3, "score"), (3, "duration"), (3, "registration"),
-        (4, "email"), (5, "email"), (5, "when"), (6, "activity"),
+        (3, "email"), (3, "activity"), (3, "verb"), (3, "when"), (3, "score"), (3, "duration"),
+        (3, "registration"), (4, "email"), (5, "email"), (5, "when"), (6, "activity"),
     }  # fmt: skip
     assert caught.value.extra["invalid_lines"] == 4
     assert Statement.objects.count() == 0

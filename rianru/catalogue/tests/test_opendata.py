@@ -66,23 +66,23 @@ def catalogue(city):
         actor=None, city=city, slug="city-library", name_th="ห้องสมุดประชาชน", name_en="City library",
         kind="library", owner=rows["library"], zone=rows["zone"], community=rows["community"],
         latitude=Decimal("16.432100"), longitude=Decimal("102.823600"), address_th="ถนนกลางเมือง",
-        address_en="Klang Mueang Road", opening_hours_th="จ.–ศ. 8:30–16:30", opening_hours_en="Mon–Fri 8:30–16:30",
-        facilities=["wifi", "computers"], accessibility=["wheelchair", "braille"], website="https://library.example",
-        phone="043 000 000",
+        address_en="Klang Mueang Road", opening_hours_th="จ.–ศ. 8:30–16:30",
+        opening_hours_en="Mon–Fri 8:30–16:30", facilities=["wifi", "computers"],
+        accessibility=["wheelchair", "braille"], website="https://library.example", phone="043 000 000",
     )  # fmt: skip
     museum = space_create(
         actor=None, city=city, slug="kku-museum", external_id="KKU-MUSEUM-1", name_th="พิพิธภัณฑ์ มข.",
-        name_en="KKU museum", kind="museum", owner=rows["kku"], latitude=Decimal("16.47"), longitude=Decimal("102.82"),
-        description_th="พิพิธภัณฑ์ของมหาวิทยาลัย",
+        name_en="KKU museum", kind="museum", owner=rows["kku"], latitude=Decimal("16.47"),
+        longitude=Decimal("102.82"), description_th="พิพิธภัณฑ์ของมหาวิทยาลัย",
     )  # fmt: skip
     silk = opportunity_create(
         actor=None, city=city, slug="silk-workshop", provider=rows["library"], kind="workshop", mode="onsite",
-        title_th="เวิร์กช็อปมัดหมี่", title_en="Mudmee silk workshop", summary_th="ทอผ้าไหม", summary_en="Weave silk",
-        description_th="ลงมือมัดหมี่", description_en="Tie and dye silk.", price_thb=Decimal("350"),
-        has_certificate=True, hours=Decimal("2.5"), language="th_en", age_min=12, age_max=60,
-        url="https://library.example/silk", registration_url="https://library.example/silk/register",
-        life_stages=["school_age", "working_age"], topics=["crafts"], sdg_goals=[4, 8], sdg_targets=["4.4"],
-        kflc_features=["2.2.3"],
+        title_th="เวิร์กช็อปมัดหมี่", title_en="Mudmee silk workshop", summary_th="ทอผ้าไหม",
+        summary_en="Weave silk", description_th="ลงมือมัดหมี่", description_en="Tie and dye silk.",
+        price_thb=Decimal("350"), has_certificate=True, hours=Decimal("2.5"), language="th_en", age_min=12,
+        age_max=60, url="https://library.example/silk",
+        registration_url="https://library.example/silk/register", life_stages=["school_age", "working_age"],
+        topics=["crafts"], sdg_goals=[4, 8], sdg_targets=["4.4"], kflc_features=["2.2.3"],
     )  # fmt: skip
     session_create(
         actor=None, opportunity=silk, starts_at=at(10, 9), ends_at=at(10, 12), space=library, capacity=20,
@@ -96,8 +96,9 @@ def catalogue(city):
         place_en="Temple yard", online_url="https://meet.example/silk",
     )  # fmt: skip
     opportunity_create(
-        actor=None, city=city, slug="data-course", external_id="KKU-DS-101", provider=rows["kku"], kind="course",
-        mode="blended", title_th="วิทยาการข้อมูล", title_en="Data science", life_stages=["working_age"],
+        actor=None, city=city, slug="data-course", external_id="KKU-DS-101", provider=rows["kku"],
+        kind="course", mode="blended", title_th="วิทยาการข้อมูล", title_en="Data science",
+        life_stages=["working_age"],
     )  # fmt: skip
     opportunity_create(
         actor=None, city=city, slug="isan-songs", provider=rows["kku"], kind="online_resource", mode="online",
@@ -148,7 +149,8 @@ def snapshot(city: City) -> tuple[dict, dict]:
         fields = {
             f.name: getattr(space, f.name) for f in LearningSpace._meta.concrete_fields if f.name not in skip
         }
-        fields.update(owner=space.owner.slug, zone=space.zone and space.zone.number, community=space.community and space.community.slug)  # fmt: skip
+        fields.update(owner=space.owner.slug, zone=space.zone and space.zone.number,
+                      community=space.community and space.community.slug)  # fmt: skip
         spaces[space.slug] = fields
     opportunities = {}
     for row in Opportunity.objects.filter(city=city, status="published").select_related("provider"):
@@ -164,8 +166,8 @@ def snapshot(city: City) -> tuple[dict, dict]:
             "kflc_features": set(row.kflc_features.values_list("code", flat=True)),
         }
         fields["sessions"] = [
-            (s.starts_at, s.ends_at, s.space and s.space.slug, s.place_th, s.place_en, s.online_url, s.capacity,
-             s.registration_opens_at, s.registration_closes_at, s.is_cancelled)
+            (s.starts_at, s.ends_at, s.space and s.space.slug, s.place_th, s.place_en, s.online_url,
+             s.capacity, s.registration_opens_at, s.registration_closes_at, s.is_cancelled)
             for s in row.sessions.order_by("starts_at").select_related("space")
         ]  # fmt: skip
         opportunities[row.slug] = fields
@@ -241,7 +243,8 @@ def test_the_jsonld_export_is_schema_org_in_thai_and_english(catalogue):
     library = node(graph, "rianru:khon-kaen:space:city-library")
     assert library["geo"] == {"@type": "GeoCoordinates", "latitude": 16.4321, "longitude": 102.8236}
     assert {f["propertyID"] for f in library["amenityFeature"]} == {
-        "rianru:facility:wifi", "rianru:facility:computers", "rianru:access:wheelchair", "rianru:access:braille",
+        "rianru:facility:wifi", "rianru:facility:computers", "rianru:access:wheelchair",
+        "rianru:access:braille",
     }  # fmt: skip
     assert {"@type": "PropertyValue", "propertyID": "rianru:zone", "value": 1} in library[
         "additionalProperty"
@@ -393,25 +396,36 @@ def test_one_bad_record_changes_nothing_unless_valid_only(catalogue):
     result = import_text(catalogue, text, valid_only=True)
     assert counts(result) == {"created": 2, "updated": 0, "unchanged": 0, "skipped_invalid": 1}
     assert result.errors[0]["line"] == 3
-    assert set(Opportunity.objects.filter(city=catalogue, external_id__startswith="ext-").values_list("external_id", flat=True)) == {"ext-1", "ext-3"}  # fmt: skip
+    assert set(
+        Opportunity.objects.filter(city=catalogue, external_id__startswith="ext-")
+        .values_list("external_id", flat=True)
+    ) == {"ext-1", "ext-3"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        (GOOD.replace(",workshop,", ",seminar,"), "kind", "Unknown value “seminar”; use one of: course, workshop, event, online_resource."),
+        (GOOD.replace(",workshop,", ",seminar,"), "kind",
+         "Unknown value “seminar”; use one of: course, workshop, event, online_resource."),
         (GOOD.replace(",kku,", ",nobody,"), "provider", "There is no partner “nobody” in this city."),
         (GOOD.replace("ทดลอง", ""), "title_th", "This field is required."),
         (GOOD.replace("ext-1", ""), "external_id", "A stable identifier is required (external_id)."),
-        (GOOD.replace(",,,,2030", ",70,12,,2030"), "age_max", "The maximum age must not be below the minimum age."),
+        (GOOD.replace(",,,,2030", ",70,12,,2030"), "age_max",
+         "The maximum age must not be below the minimum age."),
         (GOOD.replace(",,,,2030", ",,,knitting,2030"), "topics", "Unknown codes: knitting."),
         (GOOD.replace(",,,,2030", ",ten,,,2030"), "age_min", "Expected a whole number."),
-        (GOOD.replace("2030-01-10T09:00:00+07:00", "10/01/2030"), "session_starts_at", "Expected an ISO 8601 date and time, e.g. 2026-12-01T09:00:00+07:00."),
-        (GOOD[:-3] + ",missing-space,,", "session_space", "There is no learning space “missing-space” in this city."),
-        (GOOD[:-2] + ",2030-01-05T00:00:00+07:00,2030-01-04T00:00:00+07:00", "session_registration_closes_at", "Registration must close after it opens."),
-        (GOOD.replace("2030-01-10T09", "0001-01-10T09"), "session_starts_at", "Expected an ISO 8601 date and time, e.g. 2026-12-01T09:00:00+07:00."),
-        (GOOD.replace(",,,,2030", ",,99999999999999999999,,2030"), "age_max", "Ensure this value is less than or equal to 120."),
-        (GOOD.replace(",onsite,", ",<b>onsite</b>,"), "mode", "Unknown value “<b>onsite</b>”; use one of: online, onsite, blended."),
+        (GOOD.replace("2030-01-10T09:00:00+07:00", "10/01/2030"), "session_starts_at",
+         "Expected an ISO 8601 date and time, e.g. 2026-12-01T09:00:00+07:00."),
+        (GOOD[:-3] + ",missing-space,,", "session_space",
+         "There is no learning space “missing-space” in this city."),
+        (GOOD[:-2] + ",2030-01-05T00:00:00+07:00,2030-01-04T00:00:00+07:00", "session_registration_closes_at",
+         "Registration must close after it opens."),
+        (GOOD.replace("2030-01-10T09", "0001-01-10T09"), "session_starts_at",
+         "Expected an ISO 8601 date and time, e.g. 2026-12-01T09:00:00+07:00."),
+        (GOOD.replace(",,,,2030", ",,99999999999999999999,,2030"), "age_max",
+         "Ensure this value is less than or equal to 120."),
+        (GOOD.replace(",onsite,", ",<b>onsite</b>,"), "mode",
+         "Unknown value “<b>onsite</b>”; use one of: online, onsite, blended."),
     ],
 )  # fmt: skip
 def test_each_error_names_its_line_field_and_reason(catalogue, row, field, message):
@@ -457,7 +471,8 @@ def test_jsonld_errors_name_the_graph_index(catalogue):
     silk["subEvent"][1]["startDate"] = "soon"
     silk["offers"]["price"] = "cheap"
     graph.append({"@type": "Recipe", "name": "Som tam"})
-    graph.append({"@type": "Course", "identifier": "KKU-DS-101", "name": "Copy", "provider": {"@id": "rianru:khon-kaen:partner:kku"}})  # fmt: skip
+    graph.append({"@type": "Course", "identifier": "KKU-DS-101", "name": "Copy",
+                  "provider": {"@id": "rianru:khon-kaen:partner:kku"}})  # fmt: skip
     with pytest.raises(ImportRejected) as rejected:
         import_text(catalogue, json.dumps({"@graph": graph}))
     index = graph.index(silk)
@@ -467,17 +482,23 @@ def test_jsonld_errors_name_the_graph_index(catalogue):
             "index": index,
             "field": "subEvent[1].startDate",
             "message": "Expected an ISO 8601 date and time, e.g. 2026-12-01T09:00:00+07:00.",
-        },  # noqa: E501
+        },
         {
             "index": len(graph) - 2,
             "field": "@type",
-            "message": 'Unsupported @type "Recipe": use Place, Course or EducationEvent (Organization is read only for references).',
-        },  # noqa: E501
+            "message": (
+                'Unsupported @type "Recipe": use Place, Course or EducationEvent '
+                "(Organization is read only for references)."
+            ),
+        },
         {
             "index": len(graph) - 1,
             "field": "identifier",
-            "message": f"The identifier is used twice (first at index {graph.index(node(graph, 'rianru:khon-kaen:opportunity:data-course'))}).",
-        },  # noqa: E501
+            "message": (
+                "The identifier is used twice (first at index "
+                f"{graph.index(node(graph, 'rianru:khon-kaen:opportunity:data-course'))})."
+            ),
+        },
     ]
 
 
@@ -522,10 +543,17 @@ def test_html_and_sql_are_stored_as_text_and_escaped_on_pages(client, catalogue)
         (b"\x00\x01\x02binary", "The file holds binary data, not text."),
         (b'{"@graph": [1', "The file is not valid JSON (line 1, column 14): Expecting ',' delimiter."),
         (b"[" * 100_000, "The file's JSON is nested too deeply."),
-        (b'{"hello": "world"}', "The file is JSON but not a JSON-LD catalogue: expected an object with an @graph list."),
-        (b"name,age\nsomchai,40\n", "The first line must name the columns: a spaces file has name_th, an opportunities file title_th (see docs/catalogue-format.md)."),
-        (b"external_id,name_th,colour\n", "The columns do not fit a file of learning spaces (unknown columns: colour; missing columns: kind, latitude, longitude, name_en, owner)."),
-        (b'title_th,"unterminated\n', "The columns do not fit a file of learning opportunities (unknown columns: unterminated; missing columns: external_id, kind, mode, provider, title_en)."),
+        (b'{"hello": "world"}',
+         "The file is JSON but not a JSON-LD catalogue: expected an object with an @graph list."),
+        (b"name,age\nsomchai,40\n",
+         "The first line must name the columns: a spaces file has name_th, an opportunities file title_th "
+         "(see docs/catalogue-format.md)."),
+        (b"external_id,name_th,colour\n",
+         "The columns do not fit a file of learning spaces (unknown columns: colour; "
+         "missing columns: kind, latitude, longitude, name_en, owner)."),
+        (b'title_th,"unterminated\n',
+         "The columns do not fit a file of learning opportunities (unknown columns: unterminated; "
+         "missing columns: external_id, kind, mode, provider, title_en)."),
     ],
 )  # fmt: skip
 def test_malformed_files_are_refused_cleanly(catalogue, data, message):
@@ -694,7 +722,14 @@ def test_api_import_needs_city_staff(client, catalogue, yala):
     client.force_login(users.create_superuser(username="root"))
     created = client.post(IMPORT, body, content_type="text/csv")
     assert created.status_code == 200, created.content
-    assert created.json() == {"created": 1, "updated": 0, "unchanged": 0, "skipped_invalid": 0, "dry_run": False, "errors": []}  # fmt: skip
+    assert created.json() == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped_invalid": 0,
+        "dry_run": False,
+        "errors": [],
+    }
     again = client.post(IMPORT + "?format=csv", {"file": io.BytesIO(body.encode())})  # a multipart form
     assert again.json()["unchanged"] == 1
     plain = client.post(IMPORT, body, content_type="application/x-www-form-urlencoded")  # curl --data-binary

@@ -1,4 +1,5 @@
-"""Opportunities as xAPI activities: canonical ids, their spellings, participation on the page and in the API."""
+"""Opportunities as xAPI activities: canonical ids, their spellings,
+participation on the page and in the API."""
 
 import pytest
 from django.contrib.auth import get_user_model

@@ -1,4 +1,5 @@
-"""Template filters: `{{ value|thaidate:"long" }}`, `{{ value|thaidatetime }}`, `{{ value|thaitimestamp }}`, `{{ obj|localized:"title" }}`."""
+"""Template filters: `{{ value|thaidate:"long" }}`, `{{ value|thaidatetime }}`,
+`{{ value|thaitimestamp }}`, `{{ obj|localized:"title" }}`."""
 
 from django import template
 

@@ -97,7 +97,8 @@ def statements_filter(credential: Credential | Reader, query: StatementQuery):
     if query.registration:
         inherited = indexed(credential, Kind.REGISTRATION, query.registration).values("statement_id")
         rows = rows.filter(Q(registration=query.registration) | Q(pk__in=inherited))
-    # Range and order on the lead index rows (one join: every condition in one filter call) or on the statement.
+    # Range and order on the lead index rows (one join: every condition in one filter call)
+    # or on the statement.
     stored, pk = ("index_rows__stored", "index_rows__statement_id") if lead else ("stored", "pk")
     conditions = Q()
     if lead:

@@ -43,7 +43,8 @@ def document_save(
     require_precondition: bool = False,
     refuse_unconditional_create: bool = False,
 ) -> Document:
-    """PUT (replace) or POST (merge JSON objects) one document. `key` names kind, activity, agent, registration, id."""
+    """PUT (replace) or POST (merge JSON objects) one document. `key` names kind, activity, agent,
+    registration, id."""
     with transaction.atomic():
         document = (
             Document.objects.select_for_update().filter(partner_id=credential.partner_id, **key).first()
@@ -58,7 +59,8 @@ def document_save(
         if merge and document is not None:
             if not (is_json_type(content_type) and is_json_type(document.content_type)):
                 raise BadRequest(
-                    "POST merges only JSON documents: both the stored and the sent document must be application/json."
+                    "POST merges only JSON documents: "
+                    "both the stored and the sent document must be application/json."
                 )
             try:
                 old, new = json.loads(bytes(document.content)), json.loads(content)

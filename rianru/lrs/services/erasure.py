@@ -119,7 +119,8 @@ def agent_erase(*, actor, city: City, agents: list[dict]) -> Erasure:
             agent_key__in=sorted(keys),
         ).delete()[0]
         audit(actor=actor, action="lrs.agent_erase", target=city, city_slug=city.slug,
-              statements=erasure.statements, documents=erasure.documents, attachments=erasure.attachments)  # fmt: skip
+              statements=erasure.statements, documents=erasure.documents,
+              attachments=erasure.attachments)  # fmt: skip
     return erasure
 
 

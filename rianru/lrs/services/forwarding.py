@@ -111,7 +111,8 @@ def forwarding_update(
         forwarding.next_attempt_at = None
         forwarding.save(update_fields=[*changed, "next_attempt_at", "updated_at"])
         audit(actor=actor, action="lrs.forwarding_update", target=forwarding, city_slug=forwarding.city.slug,
-              fields=[field for field in changed if field != "secret_encrypted"] + (["secret"] if secret else []))  # fmt: skip
+              fields=[field for field in changed if field != "secret_encrypted"]
+              + (["secret"] if secret else []))  # fmt: skip
     return forwarding
 
 
@@ -125,7 +126,8 @@ def forwarding_rewind(*, actor, forwarding: Forwarding) -> Forwarding:
 
 
 def reencrypt_secrets() -> int:
-    """Encrypt every stored secret with the current DJANGO_SECRET_KEY (after moving the old to the fallbacks)."""
+    """Encrypt every stored secret with the current
+    DJANGO_SECRET_KEY (after moving the old to the fallbacks)."""
     count = 0
     for forwarding in Forwarding.objects.all():
         token = crypto.reencrypt(forwarding.secret_encrypted)

@@ -222,7 +222,8 @@ def insert_statements_and_index(city_id: int, rows: list[Statement]) -> dict[str
         sql = (
             f"WITH s AS (INSERT INTO {quote(Statement._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
             "ON CONFLICT (city_id, statement_id) DO NOTHING RETURNING id, statement_id), "
-            f"i AS (INSERT INTO {quote(StatementIndex._meta.db_table)} (statement_id, city_id, kind, key, stored) "
+            f"i AS (INSERT INTO {quote(StatementIndex._meta.db_table)} "
+            "(statement_id, city_id, kind, key, stored) "
             f"SELECT s.id, {int(city_id)}, v.kind, v.key, %s FROM s "
             f"JOIN (VALUES {', '.join(entries)}) AS v(sid, kind, key) ON v.sid = s.statement_id) "
             "SELECT id, statement_id FROM s"

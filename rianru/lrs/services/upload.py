@@ -349,7 +349,8 @@ def check_duplicates(rows: list[Row], errors: list[dict]) -> tuple[list[Row], in
                     "line": row.line,
                     "column": "",
                     "message": _(
-                        "The same learner, verb, activity and time as line %(line)s, with other values: keep one."
+                        "The same learner, verb, activity and time as line %(line)s, "
+                        "with other values: keep one."
                     )
                     % {"line": seen.line},
                 }
@@ -358,7 +359,8 @@ def check_duplicates(rows: list[Row], errors: list[dict]) -> tuple[list[Row], in
 
 
 def already_stored(city_id: int, rows: list[Row], errors: list[dict]) -> list[Row]:
-    """The rows not stored yet; a row stored before with other values is an error (statements never change)."""
+    """The rows not stored yet;
+    a row stored before with other values is an error (statements never change)."""
     stored: dict[str, dict] = {}
     ids = [row.statement["id"] for row in rows]
     for start in range(0, len(ids), 1000):
@@ -386,7 +388,8 @@ def already_stored(city_id: int, rows: list[Row], errors: list[dict]) -> list[Ro
 
 
 def upload_credential(*, actor, partner: Partner) -> Credential:
-    """The partner's credential for uploads (the authority of uploaded statements), created when first needed."""
+    """The partner's credential for uploads (the authority of uploaded statements),
+    created when first needed."""
     credential = (
         Credential.objects.select_related("city", "partner")
         .filter(partner=partner, upload=True, revoked_at__isnull=True)
@@ -453,7 +456,8 @@ def statements_upload(*, actor, partner: Partner, data: bytes, dry_run: bool = F
     except Conflict:  # another upload stored other values for the same rows meanwhile
         raise ValidationFailed(
             _(
-                "Nothing was stored: some rows were stored with other values meanwhile. Upload the file again."
+                "Nothing was stored: some rows were stored with other values meanwhile. "
+                "Upload the file again."
             ),
             code="upload_conflict",
         ) from None

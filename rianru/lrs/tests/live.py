@@ -39,7 +39,8 @@ class Target:
         self.run(
             "shell",
             "-c",
-            "from rianru.network.tests.factories import PartnerFactory; PartnerFactory(slug='hub', city__slug='hub-city')",
+            "from rianru.network.tests.factories import PartnerFactory; "
+            "PartnerFactory(slug='hub', city__slug='hub-city')",
         )
         created = json.loads(
             self.run(

@@ -1,4 +1,5 @@
-"""Credentials in the admin: created with the secret shown once, revoked and rotated; scoped per city and partner."""
+"""Credentials in the admin: created with the secret shown once, revoked and rotated;
+scoped per city and partner."""
 
 import re
 

@@ -171,7 +171,8 @@ def certificate_and_key():
     now = dt.datetime.now(dt.UTC)
     certificate = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+        .serial_number(x509.random_serial_number()).not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
         .sign(key, hashes.SHA256())
     )  # fmt: skip
     return base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode(), key

@@ -1,4 +1,5 @@
-"""Reads for the pages above the LRS: who reads what (Reader), keyset paging both ways, participation counts."""
+"""Reads for the pages above the LRS: who reads what (Reader), keyset paging both ways,
+participation counts."""
 
 import datetime as dt
 

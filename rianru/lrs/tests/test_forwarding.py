@@ -109,7 +109,9 @@ def test_a_refused_statement_is_recorded_and_skipped(source, target):
     # xAPI 1.0.3 has no contextAgents: a 1.0.3 target refuses this one, the others pass
     refused = store(
         source, 1,
-        context={"contextAgents": [{"objectType": "contextAgent", "agent": {"mbox": "mailto:t@example.org"}}]},
+        context={"contextAgents": [
+            {"objectType": "contextAgent", "agent": {"mbox": "mailto:t@example.org"}},
+        ]},
     )  # fmt: skip
     later = store(source, 2)
     row = setup_forwarding(source, target, xapi_version="1.0.3")
@@ -280,8 +282,8 @@ def test_only_city_staff_configure_forwarding(source):
 def test_the_admin_never_shows_the_secret(source, admin_client):
     add = admin_client.post(
         "/en/admin/lrs/forwarding/add/",
-        {"city": source.city.pk, "name": "National LRS", "endpoint": "https://lrs.example.org/xapi/", "key": "k",
-         "secret": "very-secret-1", "xapi_version": "2.0.0", "enabled": "on"},
+        {"city": source.city.pk, "name": "National LRS", "endpoint": "https://lrs.example.org/xapi/",
+         "key": "k", "secret": "very-secret-1", "xapi_version": "2.0.0", "enabled": "on"},
     )  # fmt: skip
     assert add.status_code == 302, add.content[:2000]
     row = Forwarding.objects.get()

@@ -100,7 +100,8 @@ def test_no_alternate_request_syntax_in_2_0(xapi):
         "content": json.dumps(statement()),
     }
     response = lean_client().post(
-        "/xapi/statements?method=POST", data=urlencode(form), content_type="application/x-www-form-urlencoded",
+        "/xapi/statements?method=POST", data=urlencode(form),
+        content_type="application/x-www-form-urlencoded",
         headers={"X-Experience-API-Version": "2.0.0"},
     )  # fmt: skip
     assert response.status_code == 400

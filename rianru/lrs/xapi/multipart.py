@@ -80,7 +80,8 @@ def multipart_mixed(first: bytes, attachments, boundary: str) -> tuple[bytes, st
     chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(), first, b"\r\n"]
     for attachment in attachments:
         chunks += [
-            f"--{boundary}\r\nContent-Type: {attachment.content_type}\r\nContent-Transfer-Encoding: binary\r\n"
+            f"--{boundary}\r\nContent-Type: {attachment.content_type}\r\n"
+            "Content-Transfer-Encoding: binary\r\n"
             f"X-Experience-API-Hash: {attachment.sha2}\r\n\r\n".encode(),
             bytes(attachment.content),
             b"\r\n",

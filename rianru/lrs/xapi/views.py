@@ -74,7 +74,8 @@ def timestamp_param(params: dict, name: str):
         return parse_timestamp(params[name], require_zone=False)
     except ValueError as error:
         raise BadRequest(
-            f"The parameter {name} must be an ISO 8601 timestamp such as 2024-09-17T10:00:00Z, not {params[name]!r}."
+            f"The parameter {name} must be an ISO 8601 timestamp such as 2024-09-17T10:00:00Z, "
+            f"not {params[name]!r}."
         ) from error
 
 
@@ -271,7 +272,8 @@ def statements_get(xrequest: XapiRequest) -> HttpResponse:
         extra = sorted(set(params) - SINGLE_ALLOWED)
         if extra:
             raise BadRequest(
-                f"statementId and voidedStatementId combine only with format and attachments, not {', '.join(extra)}."
+                "statementId and voidedStatementId combine only with format and attachments, "
+                f"not {', '.join(extra)}."
             )
         voided = "voidedStatementId" in params
         statement_id = uuid_param(params, "voidedStatementId" if voided else "statementId")

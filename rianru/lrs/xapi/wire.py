@@ -1,6 +1,7 @@
 """The xAPI wire protocol: version negotiation, authentication, Alternate Request Syntax, multipart bodies.
 
-Views in `xapi/views.py` receive an `XapiRequest`, whatever syntax the client used, and return Django responses.
+Views in `xapi/views.py` receive an `XapiRequest`, whatever syntax the client used, and return Django
+responses.
 """
 
 import base64
@@ -73,7 +74,8 @@ def negotiate_version(value: str | None) -> str:
     if re.fullmatch(r"2\.0(\.\d+)?", value):
         return "2.0.0"
     raise BadRequest(
-        f"X-Experience-API-Version {value!r} is not supported; this LRS speaks {', '.join(SUPPORTED_VERSIONS)}."
+        f"X-Experience-API-Version {value!r} is not supported; "
+        f"this LRS speaks {', '.join(SUPPORTED_VERSIONS)}."
     )
 
 
@@ -241,7 +243,8 @@ def with_headers(response: HttpResponse, version: str) -> HttpResponse:
         )
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Headers"] = (
-        "Content-Type, Content-Length, Authorization, If-Match, If-None-Match, X-Experience-API-Version, Accept-Language"
+        "Content-Type, Content-Length, Authorization, If-Match, If-None-Match, "
+        "X-Experience-API-Version, Accept-Language"
     )
     response["Access-Control-Allow-Methods"] = "HEAD, GET, POST, PUT, DELETE, OPTIONS"
     response["Access-Control-Expose-Headers"] = (

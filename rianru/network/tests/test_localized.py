@@ -1,4 +1,5 @@
-"""The bilingual mixin (rianru.core.models.BilingualMixin) on a real model: a partner's name and description."""
+"""The bilingual mixin (rianru.core.models.BilingualMixin) on a real model:
+a partner's name and description."""
 
 import pytest
 from django.utils import translation

@@ -223,7 +223,8 @@ def test_index_tokens_throughput(capsys):
     assert len(tokens) > 100_000
     with capsys.disabled():
         print(
-            f"\nindex_tokens: 1 MB mixed Thai/English in {seconds:.2f} s = {len(mixed) / seconds:,.0f} chars/s"
+            f"\nindex_tokens: 1 MB mixed Thai/English in {seconds:.2f} s = "
+            f"{len(mixed) / seconds:,.0f} chars/s"
         )
 
 

@@ -72,7 +72,8 @@ RECORDS = ("web:statement_list", _("Learning records"), ("web:statement_",))
 
 @register.simple_tag(takes_context=True)
 def nav_items(context, city) -> list[dict]:
-    """The city's main navigation with the current section marked (and the records for those who may read them)."""
+    """The city's main navigation with the current section
+    marked (and the records for those who may read them)."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""

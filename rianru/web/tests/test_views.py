@@ -176,8 +176,8 @@ def partner(city):
     mou = MouFactory(city=city, slug="mou-2024", title_en="Learning City MOU", title_th="บันทึกความร่วมมือ")
     mou_sign(actor=None, mou=mou, partners=[partner])
     commitment = Commitment.objects.create(
-        city=city, partner=partner, mou=mou, title_en="Open the library on Sundays", title_th="เปิดห้องสมุดวันอาทิตย์",
-        due_on=dt.date(2025, 6, 30),
+        city=city, partner=partner, mou=mou, title_en="Open the library on Sundays",
+        title_th="เปิดห้องสมุดวันอาทิตย์", due_on=dt.date(2025, 6, 30),
     )  # fmt: skip
     commitment.sdg_goals.set([4])
     ContributedResource.objects.create(

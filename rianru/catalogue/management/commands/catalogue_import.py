@@ -63,8 +63,10 @@ class Command(ServiceCommand):
             self.stderr.write(error_line(error))
         counts = {**result.counts(), "city": city_row.slug}
         summary = (
-            _("Dry run for %(city)s, nothing written: %(created)s to create, %(updated)s to update, %(unchanged)s unchanged, %(skipped_invalid)s invalid skipped.")
+            _("Dry run for %(city)s, nothing written: %(created)s to create, %(updated)s to update, "
+              "%(unchanged)s unchanged, %(skipped_invalid)s invalid skipped.")
             if dry_run
-            else _("Imported into %(city)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(skipped_invalid)s invalid skipped.")
+            else _("Imported into %(city)s: %(created)s created, %(updated)s updated, "
+                   "%(unchanged)s unchanged, %(skipped_invalid)s invalid skipped.")
         )  # fmt: skip
         self.stdout.write(self.style.SUCCESS(summary % counts))

@@ -1,4 +1,5 @@
-"""rianru lrs forward [--once | --follow] [--city SLUG] [--retry-now]: send stored statements to other LRSs."""
+"""rianru lrs forward [--once | --follow] [--city SLUG] [--retry-now]:
+send stored statements to other LRSs."""
 
 import json
 import threading

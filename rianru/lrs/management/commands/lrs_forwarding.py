@@ -111,7 +111,8 @@ class Command(ServiceCommand):
             state = _("enabled") if row["enabled"] else _("disabled")
             self.stdout.write(
                 _(
-                    "%(id)s  %(city)s → %(endpoint)s  %(state)s  %(forwarded)s sent, %(pending)s pending, %(refused)s refused"
+                    "%(id)s  %(city)s → %(endpoint)s  %(state)s  "
+                    "%(forwarded)s sent, %(pending)s pending, %(refused)s refused"
                 )
                 % {**row, "state": state}
             )

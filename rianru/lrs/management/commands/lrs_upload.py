@@ -1,4 +1,5 @@
-"""rianru lrs upload FILE --city SLUG --partner SLUG [--dry-run] [--json]: attendance and completions as CSV."""
+"""rianru lrs upload FILE --city SLUG --partner SLUG [--dry-run] [--json]:
+attendance and completions as CSV."""
 
 import json
 
@@ -20,7 +21,8 @@ def error_line(error: dict) -> str:
 class Command(ServiceCommand):
     help = (
         "Store a CSV file of attendance and completions as xAPI statements of a partner (docs/lrs.md). "
-        "Every row is checked first; a file with an error stores nothing. Uploading it again stores nothing new."
+        "Every row is checked first; a file with an error stores nothing. "
+        "Uploading it again stores nothing new."
     )
 
     def add_arguments(self, parser):
@@ -55,9 +57,11 @@ class Command(ServiceCommand):
             return
         counts = {**result.as_dict(), "partner": row.slug}
         summary = (
-            _("Dry run, nothing stored: %(rows)s rows, %(stored)s new statements, %(unchanged)s already stored, %(repeated)s repeated rows.")
+            _("Dry run, nothing stored: %(rows)s rows, %(stored)s new statements, "
+              "%(unchanged)s already stored, %(repeated)s repeated rows.")
             if dry_run
-            else _("Stored for %(partner)s: %(rows)s rows, %(stored)s new statements, %(unchanged)s already stored, %(repeated)s repeated rows.")
+            else _("Stored for %(partner)s: %(rows)s rows, %(stored)s new statements, "
+                   "%(unchanged)s already stored, %(repeated)s repeated rows.")
         )  # fmt: skip
         self.stdout.write(self.style.SUCCESS(summary % counts))
 

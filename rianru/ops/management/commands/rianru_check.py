@@ -79,7 +79,8 @@ class Command(BaseCommand):
                     name,
                     False,
                     _(
-                        "version %(loaded)s loaded, this release ships %(shipped)s; run `rianru reference load`"
+                        "version %(loaded)s loaded, this release ships %(shipped)s; "
+                        "run `rianru reference load`"
                     )
                     % {"loaded": state.loaded_version, "shipped": state.expected_version},
                 )
@@ -110,7 +111,8 @@ class Command(BaseCommand):
             self.note(
                 _("static files"),
                 _(
-                    "not collected in %(path)s; `rianru serve` collects them, or run `rianru collectstatic --noinput`"
+                    "not collected in %(path)s; `rianru serve` collects them, "
+                    "or run `rianru collectstatic --noinput`"
                 )
                 % {"path": settings.STATIC_ROOT},
             )

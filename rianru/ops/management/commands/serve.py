@@ -111,8 +111,9 @@ class Command(BaseCommand):
         except (OSError, ValueError) as exc:
             raise CommandError(
                 _(
-                    "Static files could not be collected into %(path)s: %(error)s. Set RIANRU_STATIC_ROOT to a "
-                    "writable folder or run `rianru collectstatic --noinput` as a user who may write there."
+                    "Static files could not be collected into %(path)s: %(error)s. "
+                    "Set RIANRU_STATIC_ROOT to a writable folder or run `rianru collectstatic --noinput` "
+                    "as a user who may write there."
                 )
                 % {"path": settings.STATIC_ROOT, "error": exc}
             ) from None
