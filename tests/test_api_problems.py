@@ -17,7 +17,6 @@ pytestmark = pytest.mark.django_db
 OUTSIDE_THE_API = {
     # the xAPI store under /xapi/, which keeps the xAPI wire format (docs/lrs.md)
     "bad_request", "conflict", "forbidden", "precondition_failed", "unauthorized", "unsupported_media_type",
-    "xapi_error",
     # pages (the calendar, the catalogue filters), shown on the page or its form
     "date_out_of_range", "invalid_date", "invalid_view", "unknown_partner",
     # management commands and the admin

@@ -19,13 +19,13 @@ from django.test import override_settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from rianru.search.services import results_cache
 
 from config.problems import PROBLEM_TYPES
 from rianru.catalogue.models import Opportunity
 from rianru.demo.services import demo_load
 from rianru.network.models import Partner
 from rianru.search import indexer
+from rianru.search.cache import results_cache
 from rianru.search.index import reader
 
 SCHEMA = json.loads(

@@ -1,10 +1,12 @@
 """A Rianru LRS served by `rianru serve` in a subprocess, on a database of its own, for tests that need a
 real second server (forwarding) or must kill one (durability)."""
 
+import base64
 import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,17 @@ class Target:
         if self.server is not None:
             self.server.stop(timeout=20)
             self.server = None
+
+    def statements(self, version: str = "2.0.0") -> list[dict]:
+        """Every statement the target holds (following `more`)."""
+        found, url = [], self.url + "statements?limit=500"
+        auth = base64.b64encode(f"{self.key}:{self.secret}".encode()).decode()
+        while url:
+            request = urllib.request.Request(  # noqa: S310
+                url, headers={"Authorization": f"Basic {auth}", "X-Experience-API-Version": version}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                page = json.load(response)
+            found += page["statements"]
+            url = f"http://127.0.0.1:{self.port}{page['more']}" if page.get("more") else ""
+        return found
