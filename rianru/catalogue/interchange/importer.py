@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rianru.catalogue import services
-from rianru.catalogue.interchange import csv_format, jsonld
+from rianru.catalogue.interchange import csv_format, jsonld_read
 from rianru.catalogue.interchange.records import (
     OpportunityRecord,
     ParsedFile,
@@ -100,7 +100,7 @@ def read(text: str, *, format: str | None, time_zone: dt.tzinfo) -> tuple[Parsed
     format = format or detect_format(text)
     if format not in FORMATS:
         raise ValidationFailed(_("Unknown format: use jsonld or csv."), code="invalid")
-    reader = jsonld.read if format == "jsonld" else csv_format.read
+    reader = jsonld_read.read if format == "jsonld" else csv_format.read
     return reader(text, time_zone=time_zone, max_records=max_records())
 
 
