@@ -43,7 +43,8 @@ def access_logger(*, xapi_successes: bool):
 
     At hundreds of statements a second a line per statement is most of the log, and the store already
     records every statement with its time and credential. The lean xAPI handler marks its requests in the
-    WSGI environ (`rianru.xapi`, see rianru/lrs/handler.py); errors are logged like every other request."""
+    WSGI environ (`rianru.xapi`, see rianru/lrs/xapi/handler.py); errors are logged like every other
+    request."""
     from gunicorn.glogging import Logger
 
     class AccessLogger(Logger):
