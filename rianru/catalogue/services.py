@@ -7,6 +7,7 @@ from django.db import transaction
 
 from rianru.catalogue.models import LearningSpace, LifeStage, Opportunity, Session, Topic
 from rianru.core.models import audit
+from rianru.core.types import Actor
 from rianru.frameworks.models import KflcItem, SdgGoal, SdgTarget
 from rianru.network.models import City
 from rianru.network.services import RESOLVED_RELATIONS, ensure_same_city
@@ -22,7 +23,7 @@ def space_is_accessible(accessibility: Iterable[str] | None) -> bool:
 
 
 @transaction.atomic
-def space_create(*, actor, city: City, **fields) -> LearningSpace:
+def space_create(*, actor: Actor, city: City, **fields) -> LearningSpace:
     space = LearningSpace(city=city, **fields)
     ensure_same_city(city, space.owner, space.zone, space.community)
     space.is_accessible = space_is_accessible(space.accessibility)
@@ -46,7 +47,7 @@ RELATIONS = {
 @transaction.atomic
 def opportunity_create(
     *,
-    actor,
+    actor: Actor,
     city: City,
     life_stages: Iterable[str] = (),
     topics: Iterable[str] = (),
@@ -72,7 +73,7 @@ def opportunity_create(
 @transaction.atomic
 def session_create(
     *,
-    actor,
+    actor: Actor,
     opportunity: Opportunity,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -100,7 +101,7 @@ def _save_changes(row, fields: dict, *, also: tuple[str, ...] = ()) -> None:
 
 
 @transaction.atomic
-def space_update(*, actor, space: LearningSpace, **fields) -> LearningSpace:
+def space_update(*, actor: Actor, space: LearningSpace, **fields) -> LearningSpace:
     """Change some fields of a learning space (only those given); validated and audited like a creation."""
     for name, value in fields.items():
         setattr(space, name, value)
@@ -114,7 +115,7 @@ def space_update(*, actor, space: LearningSpace, **fields) -> LearningSpace:
 
 @transaction.atomic
 def opportunity_update(
-    *, actor, opportunity: Opportunity, relations: dict | None = None, **fields
+    *, actor: Actor, opportunity: Opportunity, relations: dict | None = None, **fields
 ) -> Opportunity:
     """Change some fields and many-to-many relations (`{"topics": [slug, ...]}`) of an opportunity."""
     relations = relations or {}
@@ -134,7 +135,7 @@ def opportunity_update(
 
 
 @transaction.atomic
-def session_update(*, actor, session: Session, **fields) -> Session:
+def session_update(*, actor: Actor, session: Session, **fields) -> Session:
     for name, value in fields.items():
         setattr(session, name, value)
     ensure_same_city(session.city, session.space)
@@ -151,6 +152,6 @@ def session_update(*, actor, session: Session, **fields) -> Session:
 
 
 @transaction.atomic
-def session_delete(*, actor, session: Session) -> None:
+def session_delete(*, actor: Actor, session: Session) -> None:
     audit(actor=actor, action="session_delete", target=session, city_slug=session.city.slug)
     session.delete()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from rianru.core.errors import NotAllowed, ValidationFailed
 from rianru.core.models import audit
+from rianru.core.types import Actor
 from rianru.learners import selectors
 from rianru.learners.errors import (
     EmailTaken,
@@ -43,7 +44,7 @@ VERIFY_SALT = "rianru.learners.email-verify"
 VERIFY_MAX_AGE = 3 * 24 * 3600
 
 
-def check_manage(actor, city_id: int) -> None:
+def check_manage(actor: Actor, city_id: int) -> None:
     if actor is not None and not can_manage_learners(actor, city_id):
         raise NotAllowed(_("You may not manage the learners of this city."))
 
@@ -57,7 +58,7 @@ def on_commit_link(learner_id: int) -> None:
 
 def learner_create(
     *,
-    actor,
+    actor: Actor,
     city: City,
     user,
     account_name: str = "",
@@ -111,7 +112,9 @@ def email_clean(address: str) -> str:
     return address
 
 
-def learner_email_add(*, actor, learner: Learner, address: str, verified: bool = False) -> LearnerEmail:
+def learner_email_add(
+    *, actor: Actor, learner: Learner, address: str, verified: bool = False
+) -> LearnerEmail:
     """Add an address to a learner (unverified unless `verified`: the actor has checked it)."""
     check_manage(actor, learner.city_id)
     address = email_clean(address)
@@ -127,7 +130,7 @@ def learner_email_add(*, actor, learner: Learner, address: str, verified: bool =
     return email
 
 
-def learner_email_verify(*, actor, email: LearnerEmail) -> LearnerEmail:
+def learner_email_verify(*, actor: Actor, email: LearnerEmail) -> LearnerEmail:
     """Mark an address verified (the actor checked it, or the learner followed the link with the token);
     the learner's earlier statements with this mailbox are linked after commit."""
     check_manage(actor, email.city_id)
@@ -266,7 +269,7 @@ class LearnerErasure:
     user_deleted: bool
 
 
-def learner_erase(*, actor, learner: Learner) -> LearnerErasure:
+def learner_erase(*, actor: Actor, learner: Learner) -> LearnerErasure:
     """Erase a learner (PDPA), in one transaction: their statements in the city's LRS are pseudonymised and
     their State and Agent Profile documents deleted (`lrs.services.agent_erase`, with the account and every
     verified address), then the learner, their addresses and links are deleted, and their user account too

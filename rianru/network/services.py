@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rianru.core.models import audit
+from rianru.core.types import Actor
 from rianru.frameworks.models import SdgGoal
 from rianru.network.errors import CrossCityReference
 from rianru.network.models import City, Mou, MouSignatory, Partner
@@ -25,7 +26,7 @@ def ensure_same_city(city: City, *rows) -> None:
 
 
 @transaction.atomic
-def partner_create(*, actor, city: City, **fields) -> Partner:
+def partner_create(*, actor: Actor, city: City, **fields) -> Partner:
     partner = Partner(city=city, **fields)
     ensure_same_city(city, partner.zone)
     partner.full_clean(exclude=RESOLVED_RELATIONS)
@@ -37,7 +38,7 @@ def partner_create(*, actor, city: City, **fields) -> Partner:
 @transaction.atomic
 def mou_create(
     *,
-    actor,
+    actor: Actor,
     city: City,
     slug: str,
     title_th: str,
@@ -55,7 +56,7 @@ def mou_create(
 
 
 @transaction.atomic
-def mou_sign(*, actor, mou: Mou, partners: Iterable[Partner]) -> int:
+def mou_sign(*, actor: Actor, mou: Mou, partners: Iterable[Partner]) -> int:
     """Add partners as signatories of an MOU (in the given order); returns how many were added."""
     partners = list(partners)
     ensure_same_city(mou.city, *partners)

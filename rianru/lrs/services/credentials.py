@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from rianru.core.errors import NotAllowed
 from rianru.core.models import audit
+from rianru.core.types import Actor
 from rianru.lrs.errors import BadRequest
 from rianru.lrs.models import ALL_SCOPES, Credential
 from rianru.lrs.permissions import can_manage_credentials
@@ -37,13 +38,13 @@ def scopes_clean(scopes: list[str]) -> list[str]:
     return [scope for scope in ALL_SCOPES if scope in chosen]
 
 
-def check_manage(actor, partner: Partner) -> None:
+def check_manage(actor: Actor, partner: Partner) -> None:
     if actor is not None and not can_manage_credentials(actor, partner):
         raise NotAllowed(_("You may not manage the LRS credentials of this partner."))
 
 
 def credential_create(
-    *, actor, partner: Partner, scopes: list[str], name: str = "", xapi_version: str = "2.0.0"
+    *, actor: Actor, partner: Partner, scopes: list[str], name: str = "", xapi_version: str = "2.0.0"
 ) -> tuple[Credential, str]:
     """A new key and secret for a partner; the secret is returned once and only its hash is kept.
 
@@ -64,7 +65,7 @@ def credential_create(
     return credential, secret
 
 
-def credential_revoke(*, actor, credential: Credential) -> Credential:
+def credential_revoke(*, actor: Actor, credential: Credential) -> Credential:
     check_manage(actor, credential.partner)
     if credential.revoked_at is None:
         credential.revoked_at = timezone.now()
@@ -74,7 +75,7 @@ def credential_revoke(*, actor, credential: Credential) -> Credential:
     return credential
 
 
-def credential_rotate(*, actor, credential: Credential) -> tuple[Credential, str]:
+def credential_rotate(*, actor: Actor, credential: Credential) -> tuple[Credential, str]:
     """A new secret for the same key (the statements' authority stays the same); the old one stops working."""
     check_manage(actor, credential.partner)
     if credential.revoked_at is not None:

@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from rianru.core.models import audit
+from rianru.core.types import Actor
 from rianru.lrs import agents as xagents
 from rianru.lrs.errors import BadRequest
 from rianru.lrs.models import Attachment, Document, Statement, StatementIndex
@@ -44,7 +45,7 @@ def erasure_agent(*, city: City, agents: list[dict]) -> dict:
     return {"objectType": "Agent", "account": {"homePage": f"{home}/{city.slug}/erased/", "name": name}}
 
 
-def agent_erase(*, actor, city: City, agents: list[dict]) -> Erasure:
+def agent_erase(*, actor: Actor, city: City, agents: list[dict]) -> Erasure:
     """Erase one person (all of `agents` are their identifiers) from the statements and documents of a city.
 
     In one transaction: every mention of the agents in a statement (actor, object, group members,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from rianru.core.errors import NotAllowed, ValidationFailed
 from rianru.core.models import audit
+from rianru.core.types import Actor
 from rianru.lrs import crypto
 from rianru.lrs.forwarder import Run, TargetUnavailable
 from rianru.lrs.models import Forwarding, Statement
@@ -18,7 +19,7 @@ from rianru.network.models import City
 VERSIONS = ("2.0.0", "1.0.3")
 
 
-def check_manage(actor, city: City) -> None:
+def check_manage(actor: Actor, city: City) -> None:
     if actor is not None and not can_manage_forwarding(actor, city):
         raise NotAllowed(_("Only the city's staff may forward its statements to another LRS."))
 
@@ -36,7 +37,7 @@ def clean_endpoint(endpoint: str) -> str:
 
 def forwarding_create(
     *,
-    actor,
+    actor: Actor,
     city: City,
     endpoint: str,
     key: str,
@@ -72,7 +73,7 @@ def forwarding_create(
 
 def forwarding_update(
     *,
-    actor,
+    actor: Actor,
     forwarding: Forwarding,
     name: str | None = None,
     endpoint: str | None = None,
@@ -116,7 +117,7 @@ def forwarding_update(
     return forwarding
 
 
-def forwarding_rewind(*, actor, forwarding: Forwarding) -> Forwarding:
+def forwarding_rewind(*, actor: Actor, forwarding: Forwarding) -> Forwarding:
     """Send every statement of the city again (the target keeps one copy of each)."""
     check_manage(actor, forwarding.city)
     forwarding.cursor, forwarding.gaps, forwarding.next_attempt_at = 0, [], None
@@ -138,7 +139,7 @@ def reencrypt_secrets() -> int:
     return count
 
 
-def rejections_retry(*, actor, rejections) -> tuple[int, int]:
+def rejections_retry(*, actor: Actor, rejections) -> tuple[int, int]:
     """Send refused statements again now: (accepted, still refused)."""
     accepted = refused = 0
     for rejection in rejections.select_related("forwarding", "forwarding__city", "statement"):

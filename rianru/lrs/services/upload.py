@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from rianru.core.errors import NotAllowed, TooLarge, ValidationFailed
 from rianru.core.models import audit
 from rianru.core.tabular import column_problems, csv_records
+from rianru.core.types import Actor
 from rianru.core.uploads import decode_upload
 from rianru.lrs import agents as xagents
 from rianru.lrs.errors import Conflict
@@ -387,7 +388,7 @@ def already_stored(city_id: int, rows: list[Row], errors: list[dict]) -> list[Ro
     return new
 
 
-def upload_credential(*, actor, partner: Partner) -> Credential:
+def upload_credential(*, actor: Actor, partner: Partner) -> Credential:
     """The partner's credential for uploads (the authority of uploaded statements),
     created when first needed."""
     credential = (
@@ -418,7 +419,7 @@ def rejected(errors: list[dict], invalid_lines: int) -> UploadRejected:
     )
 
 
-def statements_upload(*, actor, partner: Partner, data: bytes, dry_run: bool = False) -> UploadResult:
+def statements_upload(*, actor: Actor, partner: Partner, data: bytes, dry_run: bool = False) -> UploadResult:
     """Store the rows of a CSV file as statements of the partner, all or nothing. `actor` None: the CLI."""
     if actor is not None and not can_upload_statements(actor, partner):
         raise NotAllowed(_("You may not upload statements for this partner."))
