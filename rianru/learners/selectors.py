@@ -75,8 +75,9 @@ def learners_by_agent_key(*, city_id: int, keys: set[str]) -> dict[str, int]:
     if names:
         # order_by(): the models' default orderings would join cities just to sort
         rows = Learner.objects.filter(city_id=city_id, account_name__in=sorted(names)).order_by()
+        home = ""
         for learner in rows.select_related("city"):
-            home = learner_home_page(learner.city)
+            home = home or learner_home_page(learner.city)  # one city: its home page once, not per row
             if home in names[learner.account_name]:
                 found[f"account:{home} {learner.account_name}"] = learner.pk
     if addresses or sums:

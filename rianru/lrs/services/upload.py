@@ -155,6 +155,7 @@ class Reader:
         self.partner = partner
         self.city = partner.city
         self.time_zone = city_time_zone(self.city)
+        self.home_page = city_home_page(self.city)  # the default homePage of an account, once per file
         self.activities: dict[tuple[str, str, str], ResolvedActivity] = {}
 
     def actor(self, values: dict) -> dict:
@@ -174,7 +175,7 @@ class Reader:
                 raise CellError("email", _("“%(value)s” is not an e-mail address.") % {"value": email})
             actor["mbox"] = "mailto:" + email.lower()
         else:
-            home = values.get("account_homepage", "").strip() or city_home_page(self.city)
+            home = values.get("account_homepage", "").strip() or self.home_page
             if not IRI_RE.match(home):
                 raise CellError("account_homepage", _("“%(value)s” is not an IRI.") % {"value": home})
             actor["account"] = {"homePage": home, "name": account[:300]}
