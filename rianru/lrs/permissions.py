@@ -7,7 +7,7 @@ city; a partner administrator manages and reads only their own partner's.
 from dataclasses import dataclass
 
 from rianru.network.models import City, Partner
-from rianru.network.permissions import PARTNER_ADMIN, city_membership, is_city_staff, partner_role
+from rianru.network.permissions import CITY_STAFF, PARTNER_ADMIN, city_membership, is_city_staff, partner_role
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,13 @@ def statement_reader(user, city: City) -> Reader | None:
 
     Superusers and the city's staff read every statement of the city, a partner administrator those
     stored with their partner's credentials. Another city's membership gives nothing here."""
-    if is_city_staff(user, city):
+    if getattr(user, "is_superuser", False) and user.is_active:
         return Reader(city.pk)
-    membership = city_membership(user, city)
-    if membership is not None and membership.role == PARTNER_ADMIN and membership.partner_id:
+    membership = city_membership(user, city)  # one query: every page's navigation asks this
+    if membership is None:
+        return None
+    if membership.role == CITY_STAFF:
+        return Reader(city.pk)
+    if membership.role == PARTNER_ADMIN and membership.partner_id:
         return Reader(city.pk, membership.partner_id)
     return None
