@@ -66,10 +66,15 @@ api = RianruAPI(
 )
 
 
+def problem_type_url(request, code: str) -> str:
+    """The URL that explains a problem code (`/api/v1/problems/<code>/` on this instance)."""
+    return request.build_absolute_uri(reverse("api:problem_type", kwargs={"code": code}))
+
+
 def problem(request, status: int, code: str, detail: str, **extra):
     """An RFC 9457 problem document: `type` is the URL that explains `code`, `title` the kind of problem."""
     body = {
-        "type": request.build_absolute_uri(reverse("api:problem_type", kwargs={"code": code})),
+        "type": problem_type_url(request, code),
         "title": status_title(status),
         "status": status,
         "code": code,
@@ -127,7 +132,7 @@ def _problem_type_out(request, code: str) -> dict:
         "status": problem_type.status,
         "title": status_title(problem_type.status),
         "description": problem_type.description,
-        "type": request.build_absolute_uri(reverse("api:problem_type", kwargs={"code": code})),
+        "type": problem_type_url(request, code),
     }
 
 
