@@ -5,7 +5,9 @@ the specification), like the protocol's own property names.
 """
 
 from rianru.core.errors import ApplicationError, NotAllowed, NotFound, TooLarge, ValidationFailed
-from rianru.core.errors import Conflict as CoreConflict
+
+# A 409 is the platform's own `rianru.core.errors.Conflict`; a 413 is its TooLarge, named for the xAPI door.
+PayloadTooLarge = TooLarge
 
 
 class BadRequest(ValidationFailed):
@@ -25,17 +27,9 @@ class DocumentNotFound(NotFound):
     code = "not_found"
 
 
-class Conflict(CoreConflict):
-    code = "conflict"
-
-
 class PreconditionFailed(ApplicationError):
     code = "precondition_failed"
     status = 412
-
-
-class PayloadTooLarge(TooLarge):
-    code = "too_large"
 
 
 class UnsupportedMediaType(ApplicationError):

@@ -6,7 +6,8 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
-from rianru.lrs.errors import BadRequest, Conflict, DocumentNotFound, PreconditionFailed
+from rianru.core.errors import Conflict
+from rianru.lrs.errors import BadRequest, DocumentNotFound, PreconditionFailed
 from rianru.lrs.models import Credential, Document
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from rianru.core.errors import Conflict
 from rianru.lrs import agents as xagents
-from rianru.lrs.errors import BadRequest, Conflict
+from rianru.lrs.errors import BadRequest
 from rianru.lrs.hooks import statements_stored
 from rianru.lrs.models import Activity, Attachment, Credential, Statement, StatementIndex
 from rianru.lrs.services.credentials import credential_authority

@@ -23,13 +23,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rianru.core.errors import NotAllowed, TooLarge, ValidationFailed
+from rianru.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from rianru.core.models import audit
 from rianru.core.tabular import column_problems, csv_records
 from rianru.core.types import Actor
 from rianru.core.uploads import decode_upload
 from rianru.lrs import agents as xagents
-from rianru.lrs.errors import Conflict
 from rianru.lrs.hooks import ResolvedActivity, activity_resolve
 from rianru.lrs.models import Credential, Statement
 from rianru.lrs.permissions import can_upload_statements
