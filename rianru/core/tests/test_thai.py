@@ -47,3 +47,28 @@ def test_times_to_the_second_for_records():
     assert thai.format_datetime(moment, "short", "th", seconds=True) == "1 ม.ค. 68 00:30:05 น."
     assert thai.format_datetime(moment, "short", "en", seconds=True) == "1 Jan 2025 00:30:05"
     assert thai.format_time(moment, "en") == "00:30"
+
+
+@pytest.mark.parametrize(
+    ("typed", "gregorian"),
+    [(2567, 2024), (2400, 1857), (2399, 2399), (2024, 2024), (1900, 1900)],
+)
+def test_a_year_from_2400_on_is_read_as_buddhist_era(typed, gregorian):
+    assert thai.gregorian_year(typed) == gregorian
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("2567-09-17", "2024-09-17"),
+        ("2567-09-17T14:30+07:00", "2024-09-17T14:30+07:00"),
+        ("2024-09-17 14:30", "2024-09-17 14:30"),
+        ("  2567-09-17", "2024-09-17"),
+        ("17/09/2567", "17/09/2567"),  # not ISO: left for the caller to refuse
+        ("", ""),
+    ],
+)
+def test_an_iso_date_gets_its_gregorian_year_and_keeps_the_rest(typed, iso):
+    assert thai.gregorian_iso(typed) == iso
+    if iso[:4].isdigit():
+        assert dt.datetime.fromisoformat(iso).year == int(iso[:4])
